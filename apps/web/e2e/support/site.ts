@@ -1,0 +1,77 @@
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
+const webDir = path.join(repoRoot, "apps/web");
+
+export interface Site {
+  url: string;
+  logFile: string;
+  work: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the real site the way `npm start` does (without rebuilding: the tests build first) on a fresh embedded
+ * database in a temporary folder, optionally seeded with the accounts in accounts.ts. Its log goes to `logFile`.
+ */
+export async function startSite({ port, seed = false, env = {} }: { port: number; seed?: boolean; env?: Record<string, string> }): Promise<Site> {
+  // Another server on the port would silently answer in our site's place.
+  const taken = await fetch(`http://127.0.0.1:${port}/`).then(() => true, () => false);
+  if (taken) throw new Error(`Port ${port} is already in use; stop what runs there or set E2E_PORT to a free port.`);
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "course-e2e-"));
+  fs.chmodSync(work, 0o755);
+  const dataDir = path.join(work, "data");
+  if (seed) {
+    const seeded = spawnSync(process.execPath, ["--import", "tsx", "e2e/support/seed.ts", path.join(dataDir, "pglite")], {
+      cwd: webDir,
+      encoding: "utf8",
+    });
+    if (seeded.status !== 0) throw new Error(`Seeding the test database failed:\n${seeded.stderr}`);
+  }
+  const logFile = path.join(work, "server.log");
+  const log = fs.openSync(logFile, "a");
+  const server = spawn(process.execPath, [path.join(repoRoot, "scripts/start.mjs")], {
+    cwd: repoRoot,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      COURSE_DATA_DIR: dataDir,
+      COURSE_SKIP_BUILD: "1",
+      COURSE_LOCAL_RUNNER: "0",
+      DATABASE_URL: "",
+      NEXTAUTH_URL: `http://127.0.0.1:${port}`,
+      ...env,
+    },
+    stdio: ["ignore", log, log],
+    detached: true,
+  });
+  const stop = async () => {
+    try {
+      process.kill(-server.pid!, "SIGTERM");
+    } catch {
+      // already gone
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    fs.rmSync(work, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (server.exitCode !== null) {
+      throw new Error(`The site exited with code ${server.exitCode} before it was ready:\n${fs.readFileSync(logFile, "utf8")}`);
+    }
+    const healthy = await fetch(`http://127.0.0.1:${port}/api/health`)
+      .then((res) => res.ok)
+      .catch(() => false);
+    if (healthy) break;
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`The site did not become healthy in 120 s:\n${fs.readFileSync(logFile, "utf8")}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  return { url: `http://127.0.0.1:${port}`, logFile, work, stop };
+}

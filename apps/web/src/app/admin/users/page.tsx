@@ -1,0 +1,48 @@
+import type { Metadata } from "next";
+import { AdminNav } from "~/components/admin/admin-nav";
+import { requireUser } from "~/server/auth/session";
+import { api } from "~/trpc/server";
+import { RoleSelect } from "./role-select";
+
+export const metadata: Metadata = { title: "Users" };
+
+export default async function AdminUsersPage() {
+  const me = await requireUser("admin", "/admin/users");
+  const users = await (await api()).admin.users();
+  return (
+    <div className="stack">
+      <AdminNav />
+      <div>
+        <h1>Users and roles</h1>
+        <p className="lead">
+          Students follow lessons and submit homework; graders also review submissions; admins also manage the site. The
+          same change from a terminal: <code>npm run admin -- grant &lt;email&gt; &lt;role&gt;</code>.
+        </p>
+      </div>
+      <div className="card" style={{ overflowX: "auto" }}>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Email</th>
+              <th scope="col">Name</th>
+              <th scope="col">Joined</th>
+              <th scope="col">Role</th>
+            </tr>
+          </thead>
+          <tbody>
+            {users.map((user) => (
+              <tr key={user.id}>
+                <td>{user.email}</td>
+                <td>{user.name ?? "—"}</td>
+                <td>{user.createdAt.toISOString().slice(0, 10)}</td>
+                <td>
+                  <RoleSelect email={user.email} role={user.role} self={user.id === me.id} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}

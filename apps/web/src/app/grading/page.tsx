@@ -1,0 +1,180 @@
+import type { Metadata, Route } from "next";
+import Link from "next/link";
+import { z } from "zod";
+import { formatAccuracy, formatLogLoss, formatWhen } from "~/components/homework/format";
+import styles from "~/components/grading/grading.module.css";
+import { requireUser } from "~/server/auth/session";
+import { getDb } from "~/server/db";
+import { gradingQueue, JOB_FILTERS, REVIEW_FILTERS } from "~/server/grading/queue";
+import { getAssignments } from "~/server/homework/assignments";
+
+export const metadata: Metadata = { title: "Grading" };
+
+interface Props {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}
+
+const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) || undefined;
+// Unknown filter values are ignored rather than failing the page.
+const filterSchema = z.object({
+  lesson: z.string().max(100).optional().catch(undefined),
+  assignment: z.string().max(100).optional().catch(undefined),
+  job: z.enum(JOB_FILTERS).optional().catch(undefined),
+  review: z.enum(REVIEW_FILTERS).optional().catch(undefined),
+  page: z.coerce.number().int().min(1).max(10_000).catch(1),
+});
+
+const JOB_LABEL = { queued: "Queued", running: "Running", scored: "Scored", failed: "Failed", cancelled: "Cancelled" } as const;
+const REVIEW_LABEL = { none: "Not reviewed", draft: "Draft", returned: "Returned" } as const;
+
+/** The graders' queue (graders and admins): filters, counts, open regrade requests first, 25 a page. */
+export default async function GradingPage({ searchParams }: Props) {
+  await requireUser("grader", "/grading");
+  const raw = await searchParams;
+  const f = filterSchema.parse({ lesson: one(raw.lesson), assignment: one(raw.assignment), job: one(raw.job), review: one(raw.review), page: one(raw.page) ?? 1 });
+  const assignments = await getAssignments();
+  let slugs: string[] | undefined;
+  if (f.lesson) slugs = assignments.filter((a) => a.lesson === f.lesson).map((a) => a.slug);
+  if (f.assignment) slugs = (slugs ?? [f.assignment]).filter((s) => s === f.assignment);
+  const { prisma } = await getDb();
+  const queue = await gradingQueue(prisma, { assignmentSlugs: slugs, job: f.job, review: f.review }, f.page);
+  const lessons = [...new Set(assignments.map((a) => a.lesson))];
+  const pageHref = (page: number) => {
+    const q = new URLSearchParams();
+    for (const key of ["lesson", "assignment", "job", "review"] as const) if (f[key]) q.set(key, f[key]);
+    q.set("page", String(page));
+    return `/grading?${q.toString()}` as Route;
+  };
+
+  return (
+    <div className="stack">
+      <div>
+        <h1>Grading</h1>
+        <p className="lead">Submissions to review: open regrade requests first, then the oldest.</p>
+      </div>
+      <form className={`card ${styles.filters}`} method="get" action="/grading" aria-label="Filters">
+        <label>
+          Lesson
+          <select name="lesson" defaultValue={f.lesson ?? ""}>
+            <option value="">All lessons</option>
+            {lessons.map((l) => (
+              <option key={l} value={l}>
+                {l}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Assignment
+          <select name="assignment" defaultValue={f.assignment ?? ""}>
+            <option value="">All assignments</option>
+            {assignments.map((a) => (
+              <option key={a.slug} value={a.slug}>
+                {a.title}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Job
+          <select name="job" defaultValue={f.job ?? ""}>
+            <option value="">Any status</option>
+            {JOB_FILTERS.map((j) => (
+              <option key={j} value={j}>
+                {JOB_LABEL[j]} ({queue.counts.job[j]})
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Review
+          <select name="review" defaultValue={f.review ?? ""}>
+            <option value="">Any</option>
+            {REVIEW_FILTERS.map((r) => (
+              <option key={r} value={r}>
+                {REVIEW_LABEL[r]} ({queue.counts.review[r]})
+              </option>
+            ))}
+          </select>
+        </label>
+        <button className="button" type="submit">
+          Filter
+        </button>
+        <Link href="/grading">Clear</Link>
+      </form>
+      <p className={styles.counts} data-testid="queue-counts">
+        <span className="badge">{plural(queue.counts.all, "submission")}</span>
+        <span className="badge">{queue.counts.review.none} not reviewed</span>
+        <span className="badge">{plural(queue.counts.review.draft, "draft")}</span>
+        <span className="badge">{queue.counts.review.returned} returned</span>
+        <span className="badge">{plural(queue.counts.openRegrades, "open regrade request")}</span>
+        <span className="hint">{queue.total} match the filters.</span>
+      </p>
+      {queue.items.length === 0 ? (
+        <p className="card" data-testid="queue-empty">
+          Nothing to review here.
+        </p>
+      ) : (
+        <table className={styles.queue} data-testid="grading-queue">
+          <thead>
+            <tr>
+              <th>Submission</th>
+              <th>Student</th>
+              <th>Submitted</th>
+              <th>Job</th>
+              <th>Public score</th>
+              <th>Review</th>
+            </tr>
+          </thead>
+          <tbody>
+            {queue.items.map((s) => (
+              <tr key={s.id} data-testid="queue-item">
+                <td>
+                  <Link href={`/grading/submissions/${s.id}` as Route}>{s.fileName}</Link>
+                  <div className="hint">{s.assignmentSlug}</div>
+                  {s.openRegrades > 0 ? <span className="badge" data-testid="open-regrade">Regrade requested</span> : null}
+                </td>
+                <td>
+                  {s.student.name ?? s.student.email}
+                  <div className="hint">{s.student.email}</div>
+                </td>
+                <td>{formatWhen(s.createdAt)}</td>
+                <td>
+                  {JOB_LABEL[s.jobState]}
+                  {s.failureReason ? <div className="hint">{s.failureReason}</div> : null}
+                </td>
+                <td>{s.publicScore ? `${formatLogLoss(s.publicScore.logLoss)} · ${formatAccuracy(s.publicScore.accuracy)}` : "–"}</td>
+                <td data-testid="queue-review">{REVIEW_LABEL[s.review]}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {queue.pages > 1 ? (
+        <nav aria-label="Pages" className={styles.actions}>
+          {f.page > 1 ? <Link href={pageHref(f.page - 1)}>Previous</Link> : null}
+          <span>
+            Page {f.page} of {queue.pages}
+          </span>
+          {f.page < queue.pages ? <Link href={pageHref(f.page + 1)}>Next</Link> : null}
+        </nav>
+      ) : null}
+      <section className="card">
+        <h2 style={{ marginTop: 0 }}>Export grades</h2>
+        <p className="hint">CSV, one row per submission; “latest” keeps each student's most recent returned submission.</p>
+        <ul>
+          {assignments.map((a) => (
+            <li key={a.slug}>
+              {a.title}: <a href={`/api/grading/export?assignment=${encodeURIComponent(a.slug)}`} data-testid={`export-${a.slug}`}>all submissions</a> ·{" "}
+              <a href={`/api/grading/export?assignment=${encodeURIComponent(a.slug)}&mode=latest`}>latest returned per student</a>
+            </li>
+          ))}
+        </ul>
+      </section>
+    </div>
+  );
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}

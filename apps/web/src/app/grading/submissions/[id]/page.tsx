@@ -1,0 +1,124 @@
+import { readNotebook } from "@course/notebook";
+import type { Metadata, Route } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { CellCommentForm } from "~/components/grading/cell-comment-form";
+import { CommentList } from "~/components/grading/comment-list";
+import styles from "~/components/grading/grading.module.css";
+import { Markdown } from "~/components/grading/markdown";
+import { RegradeHistory } from "~/components/grading/regrade-history";
+import { ReviewForm } from "~/components/grading/review-form";
+import { formatAccuracy, formatLogLoss, formatWhen } from "~/components/homework/format";
+import { NotebookView } from "~/components/notebook";
+import { hasRole } from "~/server/auth/roles";
+import { requireUser } from "~/server/auth/session";
+import { getDb } from "~/server/db";
+import { GradingError } from "~/server/grading/errors";
+import { graderView } from "~/server/grading/reviews";
+import { getAssignment } from "~/server/homework/assignments";
+import { submissionViews } from "~/server/homework/submissions";
+
+export const metadata: Metadata = { title: "Review a submission" };
+
+interface Props {
+  params: Promise<{ id: string }>;
+}
+
+function parse(text: string | null) {
+  if (!text) return null;
+  try {
+    return readNotebook(text);
+  } catch {
+    return null;
+  }
+}
+
+/** One submission as a grader reviews it (graders and admins only). */
+export default async function GradeSubmissionPage({ params }: Props) {
+  const { id } = await params;
+  const user = await requireUser("grader", `/grading/submissions/${id}`);
+  const { prisma } = await getDb();
+  const row = await prisma.submission.findUnique({ where: { id }, select: { assignmentSlug: true, notebook: true, job: { select: { executedNotebook: true } } } });
+  if (!row) notFound();
+  const assignment = await getAssignment(row.assignmentSlug);
+  const view = await graderView(prisma, id, assignment?.rubric ?? null).catch((error: unknown) => {
+    if (error instanceof GradingError) notFound();
+    throw error;
+  });
+  const [status] = await submissionViews(prisma, { id }, true);
+  const executed = parse(row.job.executedNotebook);
+  const notebook = executed ?? parse(row.notebook);
+  const editor = { id: user.id, admin: hasRole(user.role, "admin") };
+  const renderCellExtra = (cell: number) => (
+    <>
+      <CommentList comments={view.comments.filter((c) => c.cellIndex === cell)} editor={editor} />
+      <CellCommentForm submissionId={id} cellIndex={cell} />
+    </>
+  );
+
+  return (
+    <div className="stack">
+      <div>
+        <p className="hint">
+          <Link href="/grading">Grading queue</Link> · {assignment?.title ?? view.assignmentSlug} ·{" "}
+          <Link href={`/homework/submissions/${id}` as Route}>student's view</Link>
+        </p>
+        <h1>{view.fileName}</h1>
+        <p data-testid="student">
+          By <strong>{view.student.name ?? view.student.email}</strong> ({view.student.email}) · submitted {formatWhen(view.createdAt)}
+        </p>
+      </div>
+      {status ? (
+        <section className="card" aria-label="Run" data-testid="run-status">
+          <p>
+            Job: <strong>{status.state}</strong> · attempts {status.attempts}
+            {status.finishedAt ? ` · finished ${formatWhen(status.finishedAt)}` : ""}
+          </p>
+          {status.publicScore ? (
+            <p data-testid="grader-scores">
+              Public log loss {formatLogLoss(status.publicScore.logLoss)}, accuracy {formatAccuracy(status.publicScore.accuracy)}
+              {status.privateScore ? ` · private log loss ${formatLogLoss(status.privateScore.logLoss)}, accuracy ${formatAccuracy(status.privateScore.accuracy)}` : ""}
+            </p>
+          ) : null}
+          {status.failureReason || status.lastError ? (
+            <div className="alert error" data-testid="failure">
+              {status.failureReason ? <strong>{status.failureReason}: </strong> : null}
+              {status.lastError}
+            </div>
+          ) : null}
+          {status.logTail.length > 0 ? (
+            <details>
+              <summary>Runner log (last {status.logTail.length} lines)</summary>
+              <pre className={styles.log} data-testid="grader-log">
+                {status.logTail.map((l) => `[${l.stream}] ${l.text}`).join("\n")}
+              </pre>
+            </details>
+          ) : null}
+        </section>
+      ) : null}
+      <ReviewForm submissionId={id} rubric={view.rubric} feedback={view.review?.feedback ?? ""} status={view.review?.status ?? null} />
+      {view.review?.status === "returned" && view.review.feedback ? (
+        <section className="card" aria-label="Returned feedback">
+          <p className="hint">
+            Returned {view.review.returnedAt ? formatWhen(view.review.returnedAt) : ""} by {view.review.grader ?? "a grader"}: {view.total.total} / {view.total.max}
+          </p>
+          <Markdown text={view.review.feedback} />
+        </section>
+      ) : null}
+      <section className="card stack" aria-labelledby="regrades-heading">
+        <h2 id="regrades-heading" style={{ margin: 0 }}>
+          Regrade requests
+        </h2>
+        <RegradeHistory items={view.regrades} canAnswer />
+      </section>
+      {notebook ? (
+        <section aria-labelledby="nb-heading">
+          <h2 id="nb-heading">{executed ? "Executed notebook" : "Submitted notebook (not executed)"}</h2>
+          <NotebookView notebook={notebook} label={executed ? "Executed notebook" : "Submitted notebook"} renderCellExtra={renderCellExtra} />
+        </section>
+      ) : (
+        <div className="alert error">The notebook could not be read; download it from the student's view.</div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,107 @@
+import { readNotebook } from "@course/notebook";
+import type { Metadata, Route } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { formatBytes, formatWhen } from "~/components/homework/format";
+import { SubmissionLive } from "~/components/homework/submission-live";
+import { CommentList } from "~/components/grading/comment-list";
+import { StudentFeedback } from "~/components/grading/student-feedback";
+import { NotebookView } from "~/components/notebook";
+import { requireUser } from "~/server/auth/session";
+import { getDb } from "~/server/db";
+import { studentFeedback } from "~/server/grading/reviews";
+import { deadlinePassed, getAssignment } from "~/server/homework/assignments";
+import { MAX_FINALS } from "~/server/homework/ranking";
+import { canReadSubmission, syncSubmissionResults } from "~/server/homework/submissions";
+
+export const metadata: Metadata = { title: "Submission" };
+
+interface Props {
+  params: Promise<{ id: string }>;
+}
+
+function parseExecuted(text: string | null) {
+  if (!text) return null;
+  try {
+    return readNotebook(text);
+  } catch {
+    return null;
+  }
+}
+
+/** One submission: live status, scores, downloads and the executed notebook. Its student, graders and admins only. */
+export default async function SubmissionPage({ params }: Props) {
+  const { id } = await params;
+  const user = await requireUser("student", `/homework/submissions/${id}`);
+  const { prisma } = await getDb();
+  await syncSubmissionResults(prisma, { id });
+  const sub = await prisma.submission.findUnique({
+    where: { id },
+    select: { id: true, userId: true, assignmentSlug: true, fileName: true, size: true, sha256: true, createdAt: true, notebook: true, job: { select: { executedNotebook: true, submissionCsv: true } } },
+  });
+  // Someone else's submission looks exactly like one that does not exist.
+  if (!sub || !canReadSubmission(user, sub)) notFound();
+  const assignment = await getAssignment(sub.assignmentSlug);
+  const executed = parseExecuted(sub.job.executedNotebook);
+  const submitted = executed ? null : parseExecuted(sub.notebook);
+  const mine = sub.userId === user.id;
+  // The student's own returned review only (never a draft); graders review at /grading/submissions/[id].
+  const feedback = mine ? await studentFeedback(prisma, sub.id, user, assignment?.rubric ?? null) : null;
+  const commentsFor = (cell: number) => {
+    const comments = feedback?.comments.filter((c) => c.cellIndex === cell) ?? [];
+    return comments.length > 0 ? <CommentList comments={comments} /> : null;
+  };
+
+  return (
+    <div className="stack">
+      <div>
+        <p className="hint">
+          <Link href={`/homework/${sub.assignmentSlug}` as Route}>{assignment ? `Homework: ${assignment.title}` : sub.assignmentSlug}</Link>
+          {!mine ? (
+            <>
+              {" · viewing as grader · "}
+              <Link href={`/grading/submissions/${sub.id}` as Route}>Review it</Link>
+            </>
+          ) : null}
+        </p>
+        <h1>{sub.fileName}</h1>
+        <p className="hint">
+          Submitted {formatWhen(sub.createdAt)} · {formatBytes(sub.size)} · SHA-256 <code>{sub.sha256.slice(0, 12)}</code>
+        </p>
+      </div>
+      <section className="card" aria-label="Status">
+        <SubmissionLive id={sub.id} slug={sub.assignmentSlug} maxFinals={MAX_FINALS} locked={!assignment || deadlinePassed(assignment)} />
+      </section>
+      <p style={{ display: "flex", gap: 10, flexWrap: "wrap" }}>
+        <a className="button secondary" href={`/api/submissions/${sub.id}/submitted.ipynb`} download>
+          Download what you submitted
+        </a>
+        {sub.job.executedNotebook ? (
+          <a className="button secondary" href={`/api/submissions/${sub.id}/executed.ipynb`} download data-testid="download-executed">
+            Download the executed notebook
+          </a>
+        ) : null}
+        {sub.job.submissionCsv ? (
+          <a className="button secondary" href={`/api/submissions/${sub.id}/submission.csv`} download data-testid="download-csv">
+            Download submission.csv
+          </a>
+        ) : null}
+      </p>
+      {feedback ? <StudentFeedback submissionId={sub.id} feedback={feedback} /> : null}
+      {executed ? (
+        <section aria-labelledby="executed-heading">
+          <h2 id="executed-heading">Executed notebook</h2>
+          <NotebookView notebook={executed} label="Executed notebook" renderCellExtra={commentsFor} />
+        </section>
+      ) : sub.job.executedNotebook ? (
+        <div className="alert error">The executed notebook could not be read; download it to inspect it.</div>
+      ) : feedback && feedback.comments.length > 0 && submitted ? (
+        // Not executed (it failed): the grader commented on the submitted notebook.
+        <section aria-labelledby="submitted-heading">
+          <h2 id="submitted-heading">Submitted notebook</h2>
+          <NotebookView notebook={submitted} label="Submitted notebook" renderCellExtra={commentsFor} />
+        </section>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,23 @@
+import type { Metadata, Route } from "next";
+import Link from "next/link";
+import { formatWhen } from "~/components/homework/format";
+import { getAssignments } from "~/server/homework/assignments";
+
+export const metadata: Metadata = { title: "Leaderboards" };
+
+export default async function LeaderboardsPage() {
+  const assignments = await getAssignments();
+  return (
+    <div className="stack">
+      <h1>Leaderboards</h1>
+      {assignments.length === 0 ? <p className="hint">No homework yet.</p> : null}
+      <ul>
+        {assignments.map((a) => (
+          <li key={a.slug}>
+            <Link href={`/leaderboard/${a.slug}` as Route}>{a.title}</Link> <span className="hint">(deadline {formatWhen(a.deadline)})</span>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

@@ -1,0 +1,112 @@
+import { formatTime, loadLesson, parseTimeParam } from "@course/content";
+import type { Metadata, Route } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { HomeworkBox } from "~/components/homework/homework-box";
+import { ChapterTimeline } from "~/components/lesson/chapter-timeline";
+import { LessonBody } from "~/components/lesson/lesson-body";
+import { lessonLinks } from "~/components/lesson/lesson-links";
+import { LessonNav, type NavTarget } from "~/components/lesson/lesson-nav";
+import { LessonPlayerProvider } from "~/components/lesson/lesson-player";
+import { TranscriptPanel } from "~/components/lesson/transcript-panel";
+import { VideoPlayer } from "~/components/lesson/video-player";
+import { ResumeNote } from "~/components/lesson/video-time-link";
+import { youtubeApiUrl } from "~/components/lesson/youtube-config";
+import styles from "~/components/lesson/lesson.module.css";
+import { getCurrentUser } from "~/server/auth/session";
+import { contentDir, getCourse } from "~/server/content";
+import { getDb } from "~/server/db";
+import { assignmentsForLesson } from "~/server/homework/assignments";
+import { lessonProgressFor, startPosition } from "~/server/progress";
+
+interface Props {
+  params: Promise<{ slug: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const { slug } = await params;
+  const lesson = (await getCourse()).lessons.find((l) => l.slug === slug);
+  if (!lesson) return { title: "Lesson not found" };
+  return { title: `Lesson ${lesson.lesson}: ${lesson.title}`, description: lesson.synopsis };
+}
+
+export default async function LessonPage({ params, searchParams }: Props) {
+  const { slug } = await params;
+  const [lesson, course, user, query] = await Promise.all([loadLesson(contentDir(), slug), getCourse(), getCurrentUser(), searchParams]);
+  if (!lesson) notFound();
+
+  const t = Array.isArray(query.t) ? query.t[0] : query.t;
+  const saved = user ? await lessonProgressFor((await getDb()).prisma, user.id, slug) : null;
+  const startAt = startPosition(parseTimeParam(t), saved?.positionSeconds, lesson.duration);
+
+  const navTarget = (target: string | null): NavTarget | null => {
+    const meta = target ? course.lessons.find((l) => l.slug === target) : undefined;
+    return meta ? { href: `/lessons/${meta.slug}` as Route, title: `Lesson ${meta.lesson}: ${meta.title}` } : null;
+  };
+  const chapters = lesson.chapters.map((c) => ({ start: c.start, title: c.title, label: formatTime(c.start) }));
+  const cues = (lesson.transcript?.cues ?? []).map((c) => ({ start: c.start, end: c.end, text: c.text, label: formatTime(c.start) }));
+
+  return (
+    // Keyed so that moving to another lesson (or another start) gets fresh player state.
+    <LessonPlayerProvider key={`${slug}@${startAt.reason}:${startAt.seconds}`} slug={slug} youtubeId={lesson.youtubeId} apiUrl={youtubeApiUrl()} startAt={startAt} trackProgress={user !== null}>
+      <article className={styles.lesson}>
+        <p className={styles.small}>
+          <Link href="/">All lessons</Link>
+        </p>
+        <h1>
+          Lesson {lesson.lesson}: {lesson.title}
+        </h1>
+        {startAt.reason === "resume" ? <ResumeNote label={formatTime(startAt.seconds)} /> : null}
+        <div className={styles.media}>
+          <div className={styles.mediaMain}>
+            <VideoPlayer title={lesson.title} />
+            <p className={styles.small}>
+              {lesson.transcript ? (
+                <>
+                  <a href={`/lessons/${slug}/captions.vtt`} type="text/vtt" data-testid="captions-link">
+                    Captions (WebVTT, {lesson.transcript.language})
+                  </a>
+                  {" · "}
+                  <Link href={`/lessons/${slug}/transcript` as Route}>Read the transcript</Link>
+                  {" · "}
+                </>
+              ) : null}
+              <a href={`https://www.youtube.com/watch?v=${lesson.youtubeId}`} rel="noopener noreferrer">
+                Watch on YouTube
+              </a>
+              {lesson.duration ? <> · {formatTime(lesson.duration)}</> : null}
+            </p>
+          </div>
+          <div className={styles.side}>
+            <ChapterTimeline chapters={chapters} />
+            {cues.length > 0 ? <TranscriptPanel cues={cues} slug={slug} /> : <p className={styles.small}>No transcript for this lesson yet.</p>}
+          </div>
+        </div>
+        <p className={styles.synopsis}>{lesson.synopsis}</p>
+        <div className={styles.body}>
+          <LessonBody code={lesson.code} slug={slug} />
+        </div>
+        <HomeworkBox {...await assignmentsForLesson(slug)} />
+        <section className={styles.links} aria-labelledby="lesson-links-heading">
+          <h2 id="lesson-links-heading">Wiki, notes and discussion</h2>
+          <ul>
+            {lessonLinks(lesson).map((link) => (
+              <li key={link.label} data-testid="lesson-link">
+                {link.label}:{" "}
+                {link.href ? (
+                  <a href={link.href}>{link.name}</a>
+                ) : (
+                  <>
+                    <span className={styles.linkName}>{link.name}</span> <span className={styles.small}>(coming soon)</span>
+                  </>
+                )}
+              </li>
+            ))}
+          </ul>
+        </section>
+        <LessonNav prev={navTarget(lesson.prev)} next={navTarget(lesson.next)} />
+      </article>
+    </LessonPlayerProvider>
+  );
+}

@@ -1,0 +1,26 @@
+"use client";
+
+import type { Route } from "next";
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+import styles from "./admin.module.css";
+
+const LINKS: { href: Route; label: string }[] = [
+  { href: "/admin/users", label: "Users" },
+  { href: "/admin/runners", label: "Runners" },
+  { href: "/admin/jobs", label: "Jobs" },
+];
+
+/** The admin pages' own navigation (shared by /admin/users, /admin/runners and /admin/jobs). */
+export function AdminNav() {
+  const pathname = usePathname();
+  return (
+    <nav className={styles.subnav} aria-label="Admin">
+      {LINKS.map((link) => (
+        <Link key={link.href} href={link.href} aria-current={pathname === link.href || pathname.startsWith(`${link.href}/`) ? "page" : undefined}>
+          {link.label}
+        </Link>
+      ))}
+    </nav>
+  );
+}

@@ -1,0 +1,53 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { Route } from "next";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useTRPC } from "~/trpc/react";
+import { formatWhen } from "./format";
+import styles from "./homework.module.css";
+
+export function NotificationList() {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const queryClient = useQueryClient();
+  const list = useQuery(trpc.notifications.list.queryOptions(undefined, { staleTime: 0 }));
+  const markRead = useMutation(trpc.notifications.markRead.mutationOptions());
+  async function mark(ids?: string[]) {
+    await markRead.mutateAsync({ ids });
+    await queryClient.invalidateQueries({ queryKey: trpc.notifications.pathKey() });
+    router.refresh(); // the nav badge is server-rendered
+  }
+  if (!list.data) return list.isError ? <div className="alert error" role="alert">{list.error.message}</div> : <p className="hint">Loading…</p>;
+  if (list.data.length === 0) return <p className="hint">Nothing yet. You will hear here when your submissions are graded.</p>;
+  const unread = list.data.filter((n) => !n.readAt);
+  return (
+    <div className="stack">
+      {unread.length > 0 ? (
+        <p>
+          <button className="button secondary" type="button" onClick={() => void mark()} disabled={markRead.isPending}>
+            Mark all as read
+          </button>
+        </p>
+      ) : null}
+      <ul className={styles.notifications} data-testid="notifications">
+        {list.data.map((n) => (
+          <li key={n.id} className={`card ${n.readAt ? "" : styles.unread}`} data-unread={!n.readAt}>
+            <div className={styles.itemHead}>
+              <strong>{n.link ? <Link href={n.link as Route}>{n.title}</Link> : n.title}</strong>
+              {n.readAt ? null : <span className="badge">new</span>}
+              <span className={styles.meta}>{formatWhen(n.createdAt)}</span>
+            </div>
+            <p style={{ margin: "6px 0" }}>{n.body}</p>
+            {n.readAt ? null : (
+              <button className="button link" type="button" onClick={() => void mark([n.id])} disabled={markRead.isPending}>
+                Mark as read
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

@@ -1,0 +1,16 @@
+"use client";
+
+import type { Route } from "next";
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+import type { ReactNode } from "react";
+
+export function NavLink({ href, children }: { href: Route; children: ReactNode }) {
+  const pathname = usePathname();
+  const current = href === "/" ? pathname === "/" || pathname.startsWith("/lessons") : pathname.startsWith(href);
+  return (
+    <Link href={href} aria-current={current ? "page" : undefined}>
+      {children}
+    </Link>
+  );
+}

@@ -1,0 +1,60 @@
+import { z } from "zod";
+
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
+
+export const serverEnvSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    /** Public base URL of the site, used in links and OAuth callbacks. */
+    NEXTAUTH_URL: optional(z.url({ message: "must be a full URL such as https://course.example.org" })),
+    AUTH_SECRET: optional(z.string().min(32, "must be at least 32 characters (try: openssl rand -base64 32)")),
+    DATABASE_URL: optional(
+      z.string().regex(/^postgres(ql)?:\/\//, "must be a PostgreSQL URL (postgresql://user:password@host:5432/db)"),
+    ),
+    COURSE_DATA_DIR: optional(z.string()),
+    COURSE_CONTENT_DIR: optional(z.string()),
+    AUTH_GITHUB_ID: optional(z.string()),
+    AUTH_GITHUB_SECRET: optional(z.string()),
+    /** Set by `npm start`: the token of the local runner it starts beside the site. */
+    COURSE_LOCAL_RUNNER_TOKEN: optional(z.string().regex(/^crt_[A-Za-z0-9_-]{32}$/, "must be a runner token (crt_ followed by 32 characters)")),
+    /** The YouTube IFrame Player API script; tests point it at a stand-in because their network is closed. */
+    YOUTUBE_IFRAME_API_URL: optional(
+      z.string().refine((v) => v.startsWith("/") || /^https?:\/\//.test(v), "must be an http(s) URL or a path starting with /"),
+    ),
+    SIGNIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(5),
+    SIGNIN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  })
+  .superRefine((env, ctx) => {
+    if (Boolean(env.AUTH_GITHUB_ID) !== Boolean(env.AUTH_GITHUB_SECRET)) {
+      const missing = env.AUTH_GITHUB_ID ? "AUTH_GITHUB_SECRET" : "AUTH_GITHUB_ID";
+      ctx.addIssue({ code: "custom", path: [missing], message: "is required when the other GitHub OAuth variable is set (set both or neither)" });
+    }
+    if (env.NODE_ENV === "production" && !env.AUTH_SECRET) {
+      ctx.addIssue({ code: "custom", path: ["AUTH_SECRET"], message: "is required in production (npm start generates one in .data/)" });
+    }
+  });
+
+export type ServerEnv = z.infer<typeof serverEnvSchema>;
+
+export class EnvError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid environment:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "EnvError";
+  }
+}
+
+/** Validates the environment, naming every bad variable and why. */
+export function parseServerEnv(env: Record<string, string | undefined>): ServerEnv {
+  const result = serverEnvSchema.safeParse(env);
+  if (!result.success) {
+    throw new EnvError(result.error.issues.map((issue) => `${issue.path.join(".") || "(environment)"} ${issue.message}`));
+  }
+  return result.data;
+}
+
+let cached: ServerEnv | undefined;
+export function serverEnv(): ServerEnv {
+  cached ??= parseServerEnv(process.env);
+  return cached;
+}

@@ -1,0 +1,75 @@
+import "server-only";
+import type { NextAuthOptions } from "next-auth";
+import CredentialsProvider from "next-auth/providers/credentials";
+import GitHubProvider from "next-auth/providers/github";
+import { serverEnv } from "~/env";
+import { getDb } from "../db";
+import { logFirstAdminLine } from "./log";
+import { authenticate, userForGitHub } from "./users";
+
+
+function clientIp(headers: Record<string, unknown> | undefined): string | undefined {
+  const forwarded = headers?.["x-forwarded-for"];
+  const first = typeof forwarded === "string" ? forwarded.split(",")[0]?.trim() : undefined;
+  const real = headers?.["x-real-ip"];
+  return first || (typeof real === "string" ? real : undefined);
+}
+
+export function githubEnabled(): boolean {
+  const env = serverEnv();
+  return Boolean(env.AUTH_GITHUB_ID && env.AUTH_GITHUB_SECRET);
+}
+
+export function authOptions(): NextAuthOptions {
+  const env = serverEnv();
+  const policy = { maxAttempts: env.SIGNIN_MAX_ATTEMPTS, windowMinutes: env.SIGNIN_WINDOW_MINUTES };
+  const providers: NextAuthOptions["providers"] = [
+    CredentialsProvider({
+      id: "credentials",
+      name: "Email and password",
+      credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+      async authorize(credentials, req) {
+        if (!credentials?.email || !credentials.password) throw new Error("Enter your email and password.");
+        const { prisma } = await getDb();
+        const user = await authenticate(
+          prisma,
+          { email: credentials.email, password: credentials.password, ip: clientIp(req.headers) },
+          policy,
+        );
+        return { id: user.id, email: user.email, name: user.name };
+      },
+    }),
+  ];
+  if (env.AUTH_GITHUB_ID && env.AUTH_GITHUB_SECRET) {
+    providers.push(GitHubProvider({ clientId: env.AUTH_GITHUB_ID, clientSecret: env.AUTH_GITHUB_SECRET }));
+  }
+  return {
+    secret: env.AUTH_SECRET ?? "development-only-secret-not-for-production-use",
+    session: { strategy: "jwt", maxAge: 30 * 24 * 60 * 60 },
+    pages: { signIn: "/signin", error: "/signin" },
+    providers,
+    callbacks: {
+      async signIn({ account, profile, user }) {
+        if (account?.provider !== "github") return true;
+        const { prisma } = await getDb();
+        const ours = await userForGitHub(
+          prisma,
+          { accountId: account.providerAccountId, email: profile?.email ?? user.email, name: profile?.name ?? user.name },
+          logFirstAdminLine,
+        );
+        // Carry our id to the jwt callback instead of GitHub's.
+        user.id = ours.id;
+        return true;
+      },
+      jwt({ token, user }) {
+        if (user) token.sub = user.id;
+        return token;
+      },
+      session({ session, token }) {
+        // Roles are read from the database on every server check (see session.ts), never trusted from the cookie.
+        if (session.user && token.sub) (session.user as { id?: string }).id = token.sub;
+        return session;
+      },
+    },
+  };
+}

@@ -1,0 +1,104 @@
+import type { Prisma, PrismaClient } from "@course/db";
+import { stateOf, syncSubmissionResults } from "../homework/submissions";
+
+export const JOB_FILTERS = ["queued", "running", "scored", "failed"] as const;
+export const REVIEW_FILTERS = ["none", "draft", "returned"] as const;
+export type JobFilter = (typeof JOB_FILTERS)[number];
+export type ReviewFilter = (typeof REVIEW_FILTERS)[number];
+
+export interface QueueFilters {
+  /** only these assignments (a lesson filter resolves to its assignments' slugs) */
+  assignmentSlugs?: string[];
+  job?: JobFilter;
+  review?: ReviewFilter;
+}
+
+export const QUEUE_PAGE_SIZE = 25;
+
+const JOB_STATUS: Record<JobFilter, Prisma.JobWhereInput> = {
+  queued: { status: "queued" },
+  running: { status: "running" },
+  scored: { status: "succeeded" },
+  failed: { status: { in: ["failed", "cancelled"] } },
+};
+
+const REVIEW: Record<ReviewFilter, Prisma.SubmissionWhereInput> = {
+  none: { review: { is: null } },
+  draft: { review: { is: { status: "draft" } } },
+  returned: { review: { is: { status: "returned" } } },
+};
+
+function baseWhere(f: QueueFilters): Prisma.SubmissionWhereInput {
+  return f.assignmentSlugs ? { assignmentSlug: { in: f.assignmentSlugs } } : {};
+}
+
+function filteredWhere(f: QueueFilters): Prisma.SubmissionWhereInput {
+  return { AND: [baseWhere(f), f.job ? { job: JOB_STATUS[f.job] } : {}, f.review ? REVIEW[f.review] : {}] };
+}
+
+const OPEN_REGRADE: Prisma.SubmissionWhereInput = { regradeRequests: { some: { status: "open" } } };
+const NO_OPEN_REGRADE: Prisma.SubmissionWhereInput = { regradeRequests: { none: { status: "open" } } };
+
+const itemSelect = {
+  id: true,
+  assignmentSlug: true,
+  fileName: true,
+  createdAt: true,
+  publicLogLoss: true,
+  publicAccuracy: true,
+  user: { select: { id: true, email: true, name: true } },
+  job: { select: { status: true, failureReason: true } },
+  review: { select: { status: true, returnedAt: true, updatedAt: true } },
+  _count: { select: { regradeRequests: { where: { status: "open" } }, cellComments: true } },
+} as const satisfies Prisma.SubmissionSelect;
+
+/**
+ * The graders' queue: submissions with an open regrade request first, then the rest; oldest first within each group
+ * (first come, first reviewed). Counts are for the lesson/assignment filter only, so the other filters show sizes.
+ */
+export async function gradingQueue(prisma: PrismaClient, filters: QueueFilters, page: number, pageSize = QUEUE_PAGE_SIZE) {
+  await syncSubmissionResults(prisma, {});
+  const where = filteredWhere(filters);
+  const openWhere = { AND: [where, OPEN_REGRADE] };
+  const restWhere = { AND: [where, NO_OPEN_REGRADE] };
+  const base = baseWhere(filters);
+  const [total, openTotal] = await prisma.$transaction([prisma.submission.count({ where }), prisma.submission.count({ where: openWhere })]);
+  const counts = await queueCounts(prisma, base);
+  const skip = (page - 1) * pageSize;
+  const orderBy = [{ createdAt: "asc" as const }, { id: "asc" as const }];
+  const first = skip < openTotal ? await prisma.submission.findMany({ where: openWhere, orderBy, skip, take: pageSize, select: itemSelect }) : [];
+  const restSkip = Math.max(0, skip - openTotal);
+  const rest = first.length < pageSize ? await prisma.submission.findMany({ where: restWhere, orderBy, skip: restSkip, take: pageSize - first.length, select: itemSelect }) : [];
+  const items = [...first, ...rest].map((s) => ({
+    id: s.id,
+    assignmentSlug: s.assignmentSlug,
+    fileName: s.fileName,
+    createdAt: s.createdAt,
+    student: s.user,
+    jobState: stateOf(s.job.status),
+    failureReason: s.job.failureReason,
+    publicScore: s.publicLogLoss !== null && s.publicAccuracy !== null ? { logLoss: s.publicLogLoss, accuracy: s.publicAccuracy } : null,
+    review: s.review?.status ?? ("none" as const),
+    returnedAt: s.review?.returnedAt ?? null,
+    openRegrades: s._count.regradeRequests,
+    comments: s._count.cellComments,
+  }));
+  return { items, total, page, pageSize, pages: Math.max(1, Math.ceil(total / pageSize)), counts };
+}
+
+async function queueCounts(prisma: PrismaClient, base: Prisma.SubmissionWhereInput) {
+  const count = (extra: Prisma.SubmissionWhereInput) => prisma.submission.count({ where: { AND: [base, extra] } });
+  // One batch on one connection (a consistent snapshot), rather than nine connections at once.
+  const [all, queued, running, scored, failed, none, draft, returned, openRegrades] = await prisma.$transaction([
+    count({}),
+    count({ job: JOB_STATUS.queued }),
+    count({ job: JOB_STATUS.running }),
+    count({ job: JOB_STATUS.scored }),
+    count({ job: JOB_STATUS.failed }),
+    count(REVIEW.none),
+    count(REVIEW.draft),
+    count(REVIEW.returned),
+    count(OPEN_REGRADE),
+  ]);
+  return { all, job: { queued, running, scored, failed }, review: { none, draft, returned }, openRegrades };
+}

@@ -1,0 +1,241 @@
+import type { RubricCriterion } from "@course/content";
+import type { PrismaClient } from "@course/db";
+import { readNotebook } from "@course/notebook";
+import { hasRole } from "../auth/roles";
+import type { PublicUser } from "../auth/users";
+import { GradingError } from "./errors";
+import { checkRubricScores, RubricError, rubricTotal, storedScores } from "./rubric";
+
+export const MAX_FEEDBACK = 20_000;
+export const MAX_COMMENT = 5_000;
+export const MAX_REASON = 2_000;
+
+export const isGrader = (user: Pick<PublicUser, "role"> | null): boolean => user !== null && hasRole(user.role, "grader");
+
+const submissionLink = (id: string) => `/homework/submissions/${id}`;
+
+/** How many cells the notebook the grader sees has (the executed one, else the submitted one). */
+export function cellCount(executed: string | null, submitted: string): number {
+  for (const text of [executed, submitted]) {
+    if (!text) continue;
+    try {
+      return readNotebook(text).cells.length;
+    } catch {
+      // try the next one
+    }
+  }
+  return 0;
+}
+
+export interface SaveReviewInput {
+  submissionId: string;
+  graderId: string;
+  scores: Record<string, number | null>;
+  feedback: string;
+  /** "draft" keeps it from the student; "return" publishes it and notifies them. */
+  action: "draft" | "return";
+}
+
+/**
+ * Saves a grader's review. A returned review stays returned: changes to it are published with "return" again (which
+ * notifies the student again); saving it as a draft is refused so a student never loses feedback they have seen.
+ */
+export async function saveReview(prisma: PrismaClient, input: SaveReviewInput, rubric: readonly RubricCriterion[]) {
+  const feedback = input.feedback.trim();
+  if (feedback.length > MAX_FEEDBACK) throw new GradingError("BAD_REQUEST", `Feedback is at most ${MAX_FEEDBACK} characters.`);
+  let scores;
+  try {
+    scores = checkRubricScores(rubric, input.scores, input.action === "return");
+  } catch (error) {
+    if (error instanceof RubricError) throw new GradingError("BAD_REQUEST", error.message);
+    throw error;
+  }
+  return prisma.$transaction(async (tx) => {
+    const sub = await tx.submission.findUnique({ where: { id: input.submissionId }, select: { id: true, userId: true, fileName: true, review: { select: { status: true } } } });
+    if (!sub) throw new GradingError("NOT_FOUND", "No such submission.");
+    if (input.action === "draft" && sub.review?.status === "returned") {
+      throw new GradingError("BAD_REQUEST", "This review was already returned; use “Return to student” to publish changes.");
+    }
+    const now = new Date();
+    const data = {
+      graderId: input.graderId,
+      scores,
+      feedback,
+      ...(input.action === "return" ? { status: "returned" as const, returnedAt: now } : {}),
+    };
+    const review = await tx.review.upsert({
+      where: { submissionId: sub.id },
+      create: { submissionId: sub.id, ...data },
+      update: data,
+      select: { id: true, status: true, returnedAt: true, updatedAt: true, scores: true, feedback: true },
+    });
+    if (input.action === "return") {
+      const { total, max } = rubricTotal(rubric, scores);
+      await tx.notification.create({
+        data: {
+          userId: sub.userId,
+          kind: "review-returned",
+          title: `${sub.fileName} was reviewed: ${total}/${max} points`,
+          body: "A grader returned your homework with scores and feedback.",
+          link: submissionLink(sub.id),
+        },
+      });
+    }
+    return review;
+  });
+}
+
+async function commentableSubmission(prisma: PrismaClient, submissionId: string) {
+  const sub = await prisma.submission.findUnique({ where: { id: submissionId }, select: { id: true, notebook: true, job: { select: { executedNotebook: true } } } });
+  if (!sub) throw new GradingError("NOT_FOUND", "No such submission.");
+  return sub;
+}
+
+function checkBody(body: string, max: number, what: string): string {
+  const text = body.trim();
+  if (text === "") throw new GradingError("BAD_REQUEST", `${what} is empty.`);
+  if (text.length > max) throw new GradingError("BAD_REQUEST", `${what} is at most ${max} characters.`);
+  return text;
+}
+
+/** A grader's comment under one cell (0-based index into the notebook's cells). */
+export async function addCellComment(prisma: PrismaClient, input: { submissionId: string; authorId: string; cellIndex: number; body: string }) {
+  const body = checkBody(input.body, MAX_COMMENT, "The comment");
+  const sub = await commentableSubmission(prisma, input.submissionId);
+  const cells = cellCount(sub.job.executedNotebook, sub.notebook);
+  if (!Number.isInteger(input.cellIndex) || input.cellIndex < 0 || input.cellIndex >= cells) {
+    throw new GradingError("BAD_REQUEST", `Cell ${input.cellIndex + 1} does not exist: the notebook has ${cells} cells.`);
+  }
+  return prisma.cellComment.create({ data: { submissionId: sub.id, authorId: input.authorId, cellIndex: input.cellIndex, body }, select: { id: true, cellIndex: true, body: true, createdAt: true } });
+}
+
+async function ownComment(prisma: PrismaClient, id: string, user: PublicUser) {
+  const comment = await prisma.cellComment.findUnique({ where: { id }, select: { id: true, authorId: true } });
+  if (!comment) throw new GradingError("NOT_FOUND", "No such comment.");
+  if (comment.authorId !== user.id && !hasRole(user.role, "admin")) throw new GradingError("FORBIDDEN", "Only its author or an admin may change a comment.");
+  return comment;
+}
+
+export async function editCellComment(prisma: PrismaClient, input: { id: string; user: PublicUser; body: string }) {
+  const body = checkBody(input.body, MAX_COMMENT, "The comment");
+  await ownComment(prisma, input.id, input.user);
+  return prisma.cellComment.update({ where: { id: input.id }, data: { body, editedAt: new Date() }, select: { id: true, body: true, editedAt: true } });
+}
+
+export async function deleteCellComment(prisma: PrismaClient, input: { id: string; user: PublicUser }) {
+  await ownComment(prisma, input.id, input.user);
+  await prisma.cellComment.delete({ where: { id: input.id } });
+  return { deleted: true };
+}
+
+/** Answers an open regrade request (once) and tells the student. */
+export async function answerRegrade(prisma: PrismaClient, input: { id: string; graderId: string; answer: string }) {
+  const answer = checkBody(input.answer, MAX_REASON, "The answer");
+  return prisma.$transaction(async (tx) => {
+    const now = new Date();
+    const updated = await tx.regradeRequest.updateMany({ where: { id: input.id, status: "open" }, data: { status: "answered", answer, answeredById: input.graderId, answeredAt: now } });
+    const request = await tx.regradeRequest.findUnique({ where: { id: input.id }, select: { id: true, status: true, answer: true, answeredAt: true, studentId: true, submissionId: true, submission: { select: { fileName: true } } } });
+    if (!request) throw new GradingError("NOT_FOUND", "No such regrade request.");
+    if (updated.count === 0) throw new GradingError("CONFLICT", "This regrade request was already answered.");
+    await tx.notification.create({
+      data: {
+        userId: request.studentId,
+        kind: "regrade-answered",
+        title: `Your regrade request for ${request.submission.fileName} was answered`,
+        body: answer.slice(0, 500),
+        link: submissionLink(request.submissionId),
+      },
+    });
+    return { id: request.id, status: request.status, answer: request.answer, answeredAt: request.answeredAt };
+  });
+}
+
+/** A student asks for another look at a returned review: their own submission only, one open request at a time. */
+export async function requestRegrade(prisma: PrismaClient, input: { submissionId: string; student: PublicUser; reason: string }) {
+  const reason = checkBody(input.reason, MAX_REASON, "The reason");
+  return prisma.$transaction(async (tx) => {
+    // Lock the submission row so two simultaneous requests cannot both pass the "none open" check.
+    const locked = await tx.$queryRaw<{ id: string; userId: string }[]>`SELECT id, "userId" FROM "Submission" WHERE id = ${input.submissionId} FOR UPDATE`;
+    const sub = locked[0];
+    if (!sub || sub.userId !== input.student.id) throw new GradingError("NOT_FOUND", "No such submission.");
+    const review = await tx.review.findUnique({ where: { submissionId: sub.id }, select: { status: true } });
+    if (review?.status !== "returned") throw new GradingError("BAD_REQUEST", "You can ask for a regrade once your review has been returned.");
+    const open = await tx.regradeRequest.count({ where: { submissionId: sub.id, status: "open" } });
+    if (open > 0) throw new GradingError("CONFLICT", "You already have an open regrade request for this submission; wait for its answer.");
+    return tx.regradeRequest.create({ data: { submissionId: sub.id, studentId: input.student.id, reason }, select: { id: true, status: true, reason: true, createdAt: true } });
+  });
+}
+
+const regradeSelect = {
+  id: true,
+  reason: true,
+  status: true,
+  answer: true,
+  answeredAt: true,
+  createdAt: true,
+  answeredBy: { select: { name: true, email: true } },
+} as const;
+
+const commentSelect = { id: true, cellIndex: true, body: true, createdAt: true, editedAt: true, author: { select: { id: true, name: true, email: true } } } as const;
+
+/**
+ * What the student sees of the grading of their own submission: the review and cell comments once returned (never
+ * a draft), and their regrade requests. Anyone else gets NOT_FOUND, as for a submission that does not exist.
+ */
+export async function studentFeedback(prisma: PrismaClient, submissionId: string, user: PublicUser, rubric: readonly RubricCriterion[] | null) {
+  const sub = await prisma.submission.findUnique({ where: { id: submissionId }, select: { id: true, userId: true } });
+  if (!sub || sub.userId !== user.id) throw new GradingError("NOT_FOUND", "No such submission.");
+  const [review, regrades] = await Promise.all([
+    prisma.review.findUnique({ where: { submissionId }, select: { status: true, scores: true, feedback: true, returnedAt: true } }),
+    prisma.regradeRequest.findMany({ where: { submissionId }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: regradeSelect }),
+  ]);
+  const returned = review?.status === "returned" ? review : null;
+  const comments = returned ? await prisma.cellComment.findMany({ where: { submissionId }, orderBy: [{ cellIndex: "asc" }, { createdAt: "asc" }], select: commentSelect }) : [];
+  const scores = returned ? storedScores(returned.scores) : {};
+  return {
+    review: returned
+      ? {
+          returnedAt: returned.returnedAt,
+          feedback: returned.feedback,
+          criteria: (rubric ?? []).map((c) => ({ id: c.id, title: c.title, description: c.description, maxPoints: c.maxPoints, points: scores[c.id] ?? null })),
+          ...rubricTotal(rubric ?? [], scores),
+        }
+      : null,
+    comments: comments.map((c) => ({ id: c.id, cellIndex: c.cellIndex, body: c.body, createdAt: c.createdAt, editedAt: c.editedAt, author: c.author?.name ?? c.author?.email ?? "A grader" })),
+    regrades: regrades.map((r) => ({ id: r.id, reason: r.reason, status: r.status, answer: r.answer, answeredAt: r.answeredAt, createdAt: r.createdAt, answeredBy: r.answeredBy?.name ?? r.answeredBy?.email ?? null })),
+    canRequestRegrade: returned !== null && !regrades.some((r) => r.status === "open"),
+  };
+}
+
+/** Everything a grader needs on one submission's review page. */
+export async function graderView(prisma: PrismaClient, submissionId: string, rubric: readonly RubricCriterion[] | null) {
+  const sub = await prisma.submission.findUnique({
+    where: { id: submissionId },
+    select: {
+      id: true,
+      assignmentSlug: true,
+      fileName: true,
+      createdAt: true,
+      user: { select: { id: true, email: true, name: true } },
+      review: { select: { status: true, scores: true, feedback: true, returnedAt: true, updatedAt: true, grader: { select: { name: true, email: true } } } },
+      cellComments: { orderBy: [{ cellIndex: "asc" }, { createdAt: "asc" }], select: commentSelect },
+      regradeRequests: { orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: regradeSelect },
+    },
+  });
+  if (!sub) throw new GradingError("NOT_FOUND", "No such submission.");
+  const scores = storedScores(sub.review?.scores ?? {});
+  return {
+    id: sub.id,
+    assignmentSlug: sub.assignmentSlug,
+    fileName: sub.fileName,
+    createdAt: sub.createdAt,
+    student: sub.user,
+    review: sub.review
+      ? { status: sub.review.status, scores, feedback: sub.review.feedback, returnedAt: sub.review.returnedAt, updatedAt: sub.review.updatedAt, grader: sub.review.grader?.name ?? sub.review.grader?.email ?? null }
+      : null,
+    rubric: (rubric ?? []).map((c) => ({ ...c, points: scores[c.id] ?? null })),
+    total: rubricTotal(rubric ?? [], scores),
+    comments: sub.cellComments.map((c) => ({ id: c.id, cellIndex: c.cellIndex, body: c.body, createdAt: c.createdAt, editedAt: c.editedAt, authorId: c.author?.id ?? null, author: c.author?.name ?? c.author?.email ?? "A grader" })),
+    regrades: sub.regradeRequests.map((r) => ({ id: r.id, reason: r.reason, status: r.status, answer: r.answer, answeredAt: r.answeredAt, createdAt: r.createdAt, answeredBy: r.answeredBy?.name ?? r.answeredBy?.email ?? null })),
+  };
+}

@@ -1,0 +1,207 @@
+import type { PrismaClient } from "@course/db";
+import { ScoresSchema } from "@course/runner/protocol";
+import { hasRole } from "../auth/roles";
+import type { PublicUser } from "../auth/users";
+
+export type JobStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled";
+
+/** Graders and admins may read every submission; a student only their own. */
+export function canReadSubmission(user: Pick<PublicUser, "id" | "role"> | null, submission: { userId: string }): boolean {
+  if (!user) return false;
+  return user.id === submission.userId || hasRole(user.role, "grader");
+}
+
+/** Private scores stay hidden from students until the deadline; graders see them. */
+export function canSeePrivate(user: Pick<PublicUser, "role"> | null, deadline: Date, now = new Date()): boolean {
+  return now.getTime() >= deadline.getTime() || (user !== null && hasRole(user.role, "grader"));
+}
+
+const FINISHED: JobStatus[] = ["succeeded", "failed", "cancelled"];
+
+/**
+ * Copies the scores of finished jobs onto their submissions and notifies each student once. The runner API is not
+ * ours, so this runs lazily whenever submissions or leaderboards are read; it is idempotent and safe to run
+ * concurrently (a submission is claimed by a conditional update, and notifications have a unique dedupe key).
+ */
+export async function syncSubmissionResults(prisma: PrismaClient, where: { userId?: string; assignmentSlug?: string; id?: string } = {}): Promise<number> {
+  const pending = await prisma.submission.findMany({
+    where: { ...where, syncedAt: null, job: { status: { in: FINISHED } } },
+    select: { id: true, userId: true, assignmentSlug: true, fileName: true, job: { select: { status: true, result: true, failureReason: true, lastError: true } } },
+    take: 500,
+  });
+  let synced = 0;
+  for (const sub of pending) {
+    const scores = sub.job.status === "succeeded" ? ScoresSchema.safeParse((sub.job.result as { scores?: unknown } | null)?.scores) : null;
+    const ok = scores?.success === true ? scores.data : null;
+    const done = await prisma.$transaction(async (tx) => {
+      const claimed = await tx.submission.updateMany({
+        where: { id: sub.id, syncedAt: null },
+        data: {
+          syncedAt: new Date(),
+          publicLogLoss: ok?.public.logLoss ?? null,
+          publicAccuracy: ok?.public.accuracy ?? null,
+          privateLogLoss: ok?.private.logLoss ?? null,
+          privateAccuracy: ok?.private.accuracy ?? null,
+        },
+      });
+      if (claimed.count === 0) return false;
+      const link = `/homework/submissions/${sub.id}`;
+      const title = ok
+        ? `${sub.fileName} was scored: log loss ${ok.public.logLoss.toFixed(4)}`
+        : sub.job.status === "cancelled"
+          ? `${sub.fileName} was cancelled`
+          : `${sub.fileName} failed${sub.job.failureReason ? `: ${sub.job.failureReason}` : ""}`;
+      const body = ok
+        ? `Public log loss ${ok.public.logLoss.toFixed(4)}, accuracy ${(ok.public.accuracy * 100).toFixed(1)}% (${sub.assignmentSlug}).`
+        : (sub.job.lastError ?? "The runner could not score this notebook.").slice(0, 500);
+      await tx.notification.createMany({
+        data: [{ userId: sub.userId, kind: ok ? "submission-scored" : "submission-failed", title, body, link, dedupeKey: `submission:${sub.id}:finished` }],
+        skipDuplicates: true,
+      });
+      return true;
+    });
+    if (done) synced++;
+  }
+  return synced;
+}
+
+export type SubmissionState = "queued" | "running" | "scored" | "failed" | "cancelled";
+
+export function stateOf(status: JobStatus): SubmissionState {
+  return status === "succeeded" ? "scored" : status;
+}
+
+export interface CellProgress {
+  cell: number;
+  count: number;
+}
+
+/** The executor's progress from log lines: "cell 3/7" text, or a JSON `cell-start` event (0-based index). */
+export function cellProgress(lines: readonly string[]): CellProgress | null {
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const text = lines[i]!;
+    const plain = /\bcell\s+(\d+)\s*\/\s*(\d+)/i.exec(text);
+    if (plain) return { cell: Number(plain[1]), count: Number(plain[2]) };
+    if (text.includes("cell-start")) {
+      try {
+        const event = JSON.parse(text.slice(text.indexOf("{"))) as { event?: string; index?: number; count?: number };
+        if (event.event === "cell-start" && typeof event.index === "number" && typeof event.count === "number") return { cell: event.index + 1, count: event.count };
+      } catch {
+        // not a JSON event
+      }
+    }
+  }
+  return null;
+}
+
+export const LOG_TAIL = 20;
+
+export interface SubmissionView {
+  id: string;
+  userId: string;
+  assignmentSlug: string;
+  fileName: string;
+  size: number;
+  sha256: string;
+  createdAt: Date;
+  finalChoice: boolean;
+  state: SubmissionState;
+  /** 1 = next to be claimed; only while queued. */
+  queuePosition: number | null;
+  progress: CellProgress | null;
+  /** The last lines of the current attempt's log (while running, and kept afterwards). */
+  logTail: { at: Date; stream: string; text: string }[];
+  publicScore: { logLoss: number; accuracy: number } | null;
+  /** null while hidden (before the deadline) or not scored. */
+  privateScore: { logLoss: number; accuracy: number } | null;
+  failureReason: string | null;
+  lastError: string | null;
+  attempts: number;
+  finishedAt: Date | null;
+  hasExecutedNotebook: boolean;
+  hasSubmissionCsv: boolean;
+}
+
+const viewSelect = {
+  id: true,
+  userId: true,
+  assignmentSlug: true,
+  fileName: true,
+  size: true,
+  sha256: true,
+  createdAt: true,
+  finalChoice: true,
+  publicLogLoss: true,
+  publicAccuracy: true,
+  privateLogLoss: true,
+  privateAccuracy: true,
+  job: { select: { id: true, status: true, createdAt: true, attempts: true, failureReason: true, lastError: true, finishedAt: true, executedNotebook: true, submissionCsv: true } },
+} as const;
+
+/** Submissions with live status. `showPrivate` decides whether private scores are included. */
+export async function submissionViews(
+  prisma: PrismaClient,
+  where: { userId?: string; assignmentSlug?: string; id?: string },
+  showPrivate: boolean,
+): Promise<SubmissionView[]> {
+  await syncSubmissionResults(prisma, where);
+  const subs = await prisma.submission.findMany({ where, orderBy: [{ createdAt: "desc" }, { id: "desc" }], select: viewSelect, take: 200 });
+  return Promise.all(
+    subs.map(async (s): Promise<SubmissionView> => {
+      const state = stateOf(s.job.status);
+      const queuePosition =
+        state === "queued"
+          ? (await prisma.job.count({
+              where: { status: "queued", cancelRequested: false, OR: [{ createdAt: { lt: s.job.createdAt } }, { createdAt: s.job.createdAt, id: { lt: s.job.id } }] },
+            })) + 1
+          : null;
+      const logs =
+        state === "queued"
+          ? []
+          : (await prisma.jobLog.findMany({ where: { jobId: s.job.id, attempt: s.job.attempts }, orderBy: { id: "desc" }, take: LOG_TAIL, select: { at: true, stream: true, text: true } })).reverse();
+      const scored = s.publicLogLoss !== null && s.publicAccuracy !== null;
+      return {
+        id: s.id,
+        userId: s.userId,
+        assignmentSlug: s.assignmentSlug,
+        fileName: s.fileName,
+        size: s.size,
+        sha256: s.sha256,
+        createdAt: s.createdAt,
+        finalChoice: s.finalChoice,
+        state,
+        queuePosition,
+        progress: state === "running" ? cellProgress(logs.map((l) => l.text)) : null,
+        logTail: logs,
+        publicScore: scored ? { logLoss: s.publicLogLoss!, accuracy: s.publicAccuracy! } : null,
+        privateScore: showPrivate && s.privateLogLoss !== null && s.privateAccuracy !== null ? { logLoss: s.privateLogLoss, accuracy: s.privateAccuracy } : null,
+        failureReason: s.job.failureReason,
+        lastError: state === "failed" || state === "cancelled" || state === "queued" ? s.job.lastError : null,
+        attempts: s.job.attempts,
+        finishedAt: s.job.finishedAt,
+        hasExecutedNotebook: s.job.executedNotebook !== null,
+        hasSubmissionCsv: s.job.submissionCsv !== null,
+      };
+    }),
+  );
+}
+
+export class FinalChoiceError extends Error {}
+
+/** Marks or unmarks a final submission; at most MAX_FINALS per student and assignment (checked under a row lock). */
+export async function setFinalChoice(prisma: PrismaClient, userId: string, submissionId: string, final: boolean, maxFinals: number) {
+  return prisma.$transaction(async (tx) => {
+    const sub = await tx.submission.findFirst({ where: { id: submissionId, userId }, select: { id: true, assignmentSlug: true, finalChoice: true, job: { select: { status: true } } } });
+    if (!sub) return null;
+    if (final && !sub.finalChoice) {
+      if (sub.job.status !== "succeeded") throw new FinalChoiceError("Only scored submissions can be chosen as finals.");
+      // Serialise concurrent toggles of one student's submissions for one assignment.
+      await tx.$queryRaw`SELECT id FROM "Submission" WHERE "userId" = ${userId} AND "assignmentSlug" = ${sub.assignmentSlug} FOR UPDATE`;
+      const chosen = await tx.submission.count({ where: { userId, assignmentSlug: sub.assignmentSlug, finalChoice: true } });
+      if (chosen >= maxFinals) {
+        throw new FinalChoiceError(`You already chose ${maxFinals} final submissions. Unmark one before choosing another.`);
+      }
+    }
+    return tx.submission.update({ where: { id: sub.id }, data: { finalChoice: final }, select: { id: true, finalChoice: true } });
+  });
+}

@@ -1,0 +1,160 @@
+import { createHash } from "node:crypto";
+import type { Assignment } from "@course/content";
+import type { PrismaClient } from "@course/db";
+import { NotebookFormatError, readNotebook } from "@course/notebook";
+import type { PublicUser } from "../auth/users";
+import { enqueueJob } from "../runner/queue";
+import { formatUtc, nextUtcMidnight, startOfUtcDay } from "./time";
+
+/** Room for the multipart boundaries and the other fields around the file. */
+const MULTIPART_OVERHEAD = 64 * 1024;
+const MAX_FILE_NAME = 200;
+
+export interface UploadDeps {
+  prisma: PrismaClient;
+  user: PublicUser | null;
+  assignments: readonly Assignment[];
+  now?: () => Date;
+}
+
+export interface UploadProblem {
+  error: string;
+  code: "unauthenticated" | "unknown-assignment" | "deadline-passed" | "too-large" | "bad-request" | "not-a-notebook" | "daily-limit";
+  /** For not-a-notebook: the first problems, with line and column when known. */
+  issues?: { path: string; message: string; line?: number; column?: number }[];
+  /** For daily-limit: when the next submission is allowed (ISO). */
+  retryAt?: string;
+}
+
+const problem = (status: number, body: UploadProblem, headers: Record<string, string> = {}) =>
+  Response.json(body, { status, headers: { "Cache-Control": "no-store", ...headers } });
+
+const megabytes = (bytes: number) => `${(bytes / 1_000_000).toFixed(bytes < 1_000_000 ? 2 : 1)} MB`;
+
+class TooLarge extends Error {}
+
+/** Reads the body, refusing (and cancelling the stream) as soon as it grows past `cap` bytes. */
+async function readCapped(req: Request, cap: number): Promise<Uint8Array<ArrayBuffer>> {
+  if (!req.body) return new Uint8Array(new ArrayBuffer(0));
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > cap) {
+      await reader.cancel().catch(() => undefined);
+      throw new TooLarge();
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(new ArrayBuffer(total));
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.byteLength;
+  }
+  return out;
+}
+
+/**
+ * POST /api/submissions: multipart/form-data with `file` (the .ipynb) and `assignment` (slug; also accepted as the
+ * `?assignment=` query parameter, which lets the size limit apply before the body is read). Every check runs before
+ * anything is stored; an accepted notebook is stored with its queued job in one transaction.
+ */
+export async function handleSubmissionUpload(req: Request, deps: UploadDeps): Promise<Response> {
+  const now = deps.now?.() ?? new Date();
+  const user = deps.user;
+  if (!user) return problem(401, { code: "unauthenticated", error: "Sign in to submit homework." });
+
+  const querySlug = new URL(req.url).searchParams.get("assignment");
+  const fromQuery = querySlug ? deps.assignments.find((a) => a.slug === querySlug) : undefined;
+  if (querySlug && !fromQuery) return problem(404, { code: "unknown-assignment", error: `There is no assignment "${querySlug}".` });
+  if (fromQuery && now >= fromQuery.deadline) {
+    return problem(403, { code: "deadline-passed", error: `The deadline for "${fromQuery.title}" was ${formatUtc(fromQuery.deadline)}: submissions are closed.` });
+  }
+
+  const maxFile = fromQuery?.maxFileBytes ?? Math.max(0, ...deps.assignments.map((a) => a.maxFileBytes));
+  const cap = maxFile + MULTIPART_OVERHEAD;
+  const tooLarge = () => problem(413, { code: "too-large", error: `The file is too large: the limit is ${megabytes(maxFile)}.` }, { Connection: "close" });
+  const declared = req.headers.get("content-length");
+  if (declared !== null && Number(declared) > cap) return tooLarge();
+
+  const contentType = req.headers.get("content-type") ?? "";
+  if (!contentType.startsWith("multipart/form-data")) {
+    return problem(400, { code: "bad-request", error: "Send the notebook as multipart/form-data with a `file` field." });
+  }
+  let form: FormData;
+  try {
+    const body = await readCapped(req, cap);
+    form = await new Response(body, { headers: { "content-type": contentType } }).formData();
+  } catch (error) {
+    if (error instanceof TooLarge) return tooLarge();
+    return problem(400, { code: "bad-request", error: "The upload could not be read as multipart/form-data." });
+  }
+
+  const formSlug = form.get("assignment");
+  const slug = querySlug ?? (typeof formSlug === "string" ? formSlug : null);
+  if (querySlug && typeof formSlug === "string" && formSlug !== querySlug) {
+    return problem(400, { code: "bad-request", error: `The form says assignment "${formSlug}" but the URL says "${querySlug}".` });
+  }
+  const assignment = slug ? deps.assignments.find((a) => a.slug === slug) : undefined;
+  if (!assignment) return problem(404, { code: "unknown-assignment", error: slug ? `There is no assignment "${slug}".` : "Say which assignment this is for (`assignment` field)." });
+  if (now >= assignment.deadline) {
+    return problem(403, { code: "deadline-passed", error: `The deadline for "${assignment.title}" was ${formatUtc(assignment.deadline)}: submissions are closed.` });
+  }
+
+  const file = form.get("file");
+  if (!(file instanceof File)) return problem(400, { code: "bad-request", error: "Choose a notebook file to upload (`file` field)." });
+  const fileName = (file.name || "notebook.ipynb").replace(/[\\/]/g, "_").slice(0, MAX_FILE_NAME);
+  if (file.size > assignment.maxFileBytes) {
+    return problem(413, { code: "too-large", error: `${fileName} is ${megabytes(file.size)}: the limit is ${megabytes(assignment.maxFileBytes)}.` });
+  }
+  if (file.size === 0) return problem(400, { code: "not-a-notebook", error: `${fileName} is empty: upload a Jupyter notebook (.ipynb).` });
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  try {
+    readNotebook(bytes, { maxBytes: assignment.maxFileBytes, fileName });
+  } catch (error) {
+    if (error instanceof NotebookFormatError) {
+      const [head] = error.message.split("\n");
+      return problem(422, {
+        code: "not-a-notebook",
+        error: `${head ?? "Not a notebook"}.`,
+        issues: error.issues.slice(0, 5).map((i) => ({ path: i.path, message: i.message, line: i.line, column: i.column })),
+      });
+    }
+    throw error;
+  }
+  const notebook = new TextDecoder().decode(bytes);
+  const sha256 = createHash("sha256").update(bytes).digest("hex");
+
+  const result = await deps.prisma.$transaction(async (tx) => {
+    // One student's concurrent uploads queue up here, so two requests cannot both take the last slot of the day.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`submission:${user.id}:${assignment.slug}`}))`;
+    const today = await tx.submission.count({ where: { userId: user.id, assignmentSlug: assignment.slug, createdAt: { gte: startOfUtcDay(now) } } });
+    if (today >= assignment.dailyLimit) return { limited: true as const };
+    const job = await enqueueJob(tx as unknown as PrismaClient, { notebook, benchmarkId: assignment.benchmark });
+    const submission = await tx.submission.create({
+      data: { userId: user.id, assignmentSlug: assignment.slug, fileName, size: bytes.byteLength, sha256, notebook, jobId: job.id, createdAt: now },
+      select: { id: true, createdAt: true },
+    });
+    return { limited: false as const, submission, job };
+  });
+  if (result.limited) {
+    const retryAt = nextUtcMidnight(now);
+    return problem(
+      429,
+      {
+        code: "daily-limit",
+        error: `You already made ${assignment.dailyLimit} submission${assignment.dailyLimit === 1 ? "" : "s"} today (UTC). The next one is allowed at ${formatUtc(retryAt)}.`,
+        retryAt: retryAt.toISOString(),
+      },
+      { "Retry-After": String(Math.ceil((retryAt.getTime() - now.getTime()) / 1000)) },
+    );
+  }
+  return Response.json(
+    { id: result.submission.id, jobId: result.job.id, status: result.job.status, createdAt: result.submission.createdAt.toISOString(), link: `/homework/submissions/${result.submission.id}` },
+    { status: 201, headers: { "Cache-Control": "no-store" } },
+  );
+}

@@ -1,0 +1,44 @@
+import "server-only";
+import type { Database } from "@course/db";
+import type { z } from "zod";
+import { getDb } from "../db";
+import { LeaseLostError } from "./queue";
+import { authenticateRunner } from "./tokens";
+
+// Executed notebooks carry images; this caps one runner request.
+const MAX_BODY_BYTES = 64 * 1024 * 1024;
+
+type Runner = NonNullable<Awaited<ReturnType<typeof authenticateRunner>>>;
+
+const problem = (status: number, error: string) => Response.json({ error }, { status });
+
+/** Authenticates the runner token, parses the JSON body with the protocol's schema, and maps errors to HTTP. */
+export async function runnerEndpoint<S extends z.ZodType>(
+  req: Request,
+  schema: S,
+  handle: (ctx: { db: Database; runner: Runner; body: z.infer<S> }) => Promise<Response>,
+): Promise<Response> {
+  const db = await getDb();
+  const runner = await authenticateRunner(db.prisma, req.headers.get("authorization"));
+  if (!runner) return problem(401, "Missing, unknown or revoked runner token (Authorization: Bearer <token>).");
+  const length = Number(req.headers.get("content-length") ?? 0);
+  if (length > MAX_BODY_BYTES) return problem(413, `Request body over ${MAX_BODY_BYTES} bytes.`);
+  let raw: unknown;
+  try {
+    raw = await req.json();
+  } catch {
+    return problem(400, "The request body is not valid JSON.");
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const first = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join(".") || "(body)"}: ${i.message}`);
+    return problem(400, `Invalid request: ${first.join("; ")}`);
+  }
+  try {
+    return await handle({ db, runner, body: parsed.data });
+  } catch (error) {
+    if (error instanceof LeaseLostError) return problem(409, error.message);
+    console.error("[runner-api]", error);
+    return problem(500, "Internal error");
+  }
+}

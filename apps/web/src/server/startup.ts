@@ -1,0 +1,21 @@
+import { serverEnv, EnvError } from "~/env";
+import { getDb } from "./db";
+import { registerLocalRunner } from "./runner/tokens";
+
+export async function startServer() {
+  try {
+    serverEnv();
+  } catch (error) {
+    if (error instanceof EnvError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const db = await getDb();
+  console.log(`[db] ${db.description}`);
+  const localToken = serverEnv().COURSE_LOCAL_RUNNER_TOKEN;
+  if (localToken) await registerLocalRunner(db.prisma, localToken);
+  const users = await db.prisma.user.count();
+  if (users === 0) console.log("[auth] No accounts yet: the first account to sign up becomes admin.");
+}

@@ -1,0 +1,25 @@
+import { createCallerFactory, createTRPCRouter } from "./init";
+import { accountRouter } from "./routers/account";
+import { adminRouter } from "./routers/admin";
+import { authRouter } from "./routers/auth";
+import { gradingRouter } from "./routers/grading";
+import { homeworkRouter } from "./routers/homework";
+import { leaderboardRouter } from "./routers/leaderboard";
+import { notificationsRouter } from "./routers/notifications";
+import { operationsRouter } from "./routers/operations";
+import { progressRouter } from "./routers/progress";
+
+export const appRouter = createTRPCRouter({
+  auth: authRouter,
+  account: accountRouter,
+  admin: adminRouter,
+  progress: progressRouter,
+  homework: homeworkRouter,
+  leaderboard: leaderboardRouter,
+  notifications: notificationsRouter,
+  operations: operationsRouter,
+  grading: gradingRouter,
+});
+
+export type AppRouter = typeof appRouter;
+export const createCaller = createCallerFactory(appRouter);

@@ -1,0 +1,32 @@
+import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import { hashPassword, passwordWeakness, verifyPassword } from "../../auth/password";
+import { createTRPCRouter, protectedProcedure, publicProcedure } from "../init";
+
+export const accountRouter = createTRPCRouter({
+  me: publicProcedure.query(({ ctx }) => ctx.user),
+
+  updateName: protectedProcedure
+    .input(z.object({ name: z.string().trim().max(100, "Name must be at most 100 characters.") }))
+    .mutation(async ({ ctx, input }) => {
+      const user = await ctx.db.prisma.user.update({
+        where: { id: ctx.user.id },
+        data: { name: input.name || null },
+        select: { name: true },
+      });
+      return user;
+    }),
+
+  changePassword: protectedProcedure
+    .input(z.object({ current: z.string().max(1000), next: z.string().max(1000) }))
+    .mutation(async ({ ctx, input }) => {
+      const row = await ctx.db.prisma.user.findUniqueOrThrow({ where: { id: ctx.user.id }, select: { passwordHash: true, email: true } });
+      if (row.passwordHash && !(await verifyPassword(input.current, row.passwordHash))) {
+        throw new TRPCError({ code: "BAD_REQUEST", message: "Your current password is not right." });
+      }
+      const weakness = passwordWeakness(input.next, row.email);
+      if (weakness) throw new TRPCError({ code: "BAD_REQUEST", message: weakness });
+      await ctx.db.prisma.user.update({ where: { id: ctx.user.id }, data: { passwordHash: await hashPassword(input.next) } });
+      return { ok: true };
+    }),
+});

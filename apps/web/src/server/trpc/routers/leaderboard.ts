@@ -1,0 +1,18 @@
+import { SLUG } from "@course/content";
+import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import { getAssignment } from "../../homework/assignments";
+import { buildLeaderboard } from "../../homework/leaderboard";
+import { createTRPCRouter, publicProcedure } from "../init";
+
+/** Public: anyone may read a leaderboard. Names follow each student's preference; private scores wait for the deadline. */
+export const leaderboardRouter = createTRPCRouter({
+  get: publicProcedure.input(z.object({ slug: z.string().regex(SLUG).max(100) })).query(async ({ ctx, input }) => {
+    const assignment = await getAssignment(input.slug);
+    if (!assignment) throw new TRPCError({ code: "NOT_FOUND", message: `There is no assignment "${input.slug}".` });
+    const board = await buildLeaderboard(ctx.db.prisma, assignment);
+    // userIds are internal; the public only needs ranks, names and scores.
+    const strip = <T extends { userId: string }>(rows: T[]) => rows.map(({ userId: _userId, ...row }) => row);
+    return { ...board, public: strip(board.public), final: board.final ? strip(board.final) : null, bestOverTime: board.bestOverTime.map(({ at, logLoss }) => ({ at, logLoss })) };
+  }),
+});

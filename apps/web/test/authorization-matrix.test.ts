@@ -1,0 +1,282 @@
+import fs from "node:fs";
+import path from "node:path";
+import type { Database } from "@course/db";
+import { TRPCError } from "@trpc/server";
+import { describe, expect, it, vi } from "vitest";
+import { completion, notebookText, scoreJob, storeSubmission, uploadRequest } from "./homework-support";
+import type { PublicUser } from "~/server/auth/users";
+import { canReadSubmission } from "~/server/homework/submissions";
+import { claimNextJob } from "~/server/runner/queue";
+import { createRunnerToken } from "~/server/runner/tokens";
+import { appRouter, createCaller } from "~/server/trpc/root";
+import { eachBackend } from "./support/backends";
+
+// Route handlers read the session and the database through these two modules: the test decides both.
+const current = vi.hoisted(() => ({ user: null as PublicUser | null, db: null as Database | null }));
+vi.mock("~/server/auth/session", () => ({
+  getCurrentUser: async () => current.user,
+  requireUser: async () => {
+    throw new Error("pages are not rendered in this test");
+  },
+}));
+vi.mock("~/server/db", () => ({
+  getDb: async () => {
+    if (!current.db) throw new Error("no database");
+    return current.db;
+  },
+}));
+
+const ACTORS = ["anonymous", "runner", "student", "otherStudent", "grader", "admin"] as const;
+type Actor = (typeof ACTORS)[number];
+type Outcome = "ok" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "BAD_REQUEST";
+type Expectations = Record<Actor, Outcome>;
+
+/** Signed in as anyone (student and up); anonymous and runner tokens are not users. */
+const SIGNED_IN: Expectations = { anonymous: "UNAUTHORIZED", runner: "UNAUTHORIZED", student: "ok", otherStudent: "ok", grader: "ok", admin: "ok" };
+const PUBLIC: Expectations = { anonymous: "ok", runner: "ok", student: "ok", otherStudent: "ok", grader: "ok", admin: "ok" };
+const GRADERS: Expectations = { anonymous: "UNAUTHORIZED", runner: "UNAUTHORIZED", student: "FORBIDDEN", otherStudent: "FORBIDDEN", grader: "ok", admin: "ok" };
+const ADMINS: Expectations = { ...GRADERS, grader: "FORBIDDEN" };
+/** The student's own submission: others signed in see nothing (NOT_FOUND, as for a missing id); graders may read it. */
+const OWNER_OR_GRADER: Expectations = { ...SIGNED_IN, otherStudent: "NOT_FOUND" };
+/** The student's own work only: even graders get NOT_FOUND (they have their own procedures). */
+const OWNER_ONLY: Expectations = { ...SIGNED_IN, otherStudent: "NOT_FOUND", grader: "NOT_FOUND", admin: "NOT_FOUND" };
+
+interface Fixture {
+  users: Record<Exclude<Actor, "anonymous" | "runner">, PublicUser>;
+  /** the student's scored submission with a returned review (no open regrade) and a grader's comment */
+  submissionId: string;
+  /** another of the student's submissions, returned, with an open regrade request */
+  regradeId: string;
+  commentId: string;
+  runnerToken: string;
+  runnerId: string;
+  /** a job the runner token holds (running) */
+  runningJobId: string;
+}
+
+/** tRPC procedures: input for each, and who may call it. A procedure missing here fails the test. */
+const PROCEDURES: Record<string, { input: (f: Fixture) => unknown; expect: Expectations }> = {
+  "auth.signUp": {
+    input: () => ({ email: `new-${Math.random()}@example.com`, password: "a sound passphrase" }),
+    // Signed-in users are refused: "Sign out first".
+    expect: { ...PUBLIC, student: "BAD_REQUEST", otherStudent: "BAD_REQUEST", grader: "BAD_REQUEST", admin: "BAD_REQUEST" },
+  },
+  "account.me": { input: () => undefined, expect: PUBLIC },
+  "account.updateName": { input: () => ({ name: "Renamed" }), expect: SIGNED_IN },
+  "account.changePassword": { input: () => ({ current: "", next: "zebra violin mountain 42" }), expect: SIGNED_IN },
+  "admin.users": { input: () => ({}), expect: ADMINS },
+  "admin.setRole": { input: (f) => ({ email: f.users.otherStudent.email, role: "grader" }), expect: ADMINS },
+  "progress.open": { input: () => ({ slug: "lesson-1" }), expect: SIGNED_IN },
+  "progress.save": { input: () => ({ slug: "lesson-1", positionSeconds: 10 }), expect: SIGNED_IN },
+  "progress.forCourse": { input: () => undefined, expect: SIGNED_IN },
+  "homework.assignment": { input: () => ({ slug: "open-hw" }), expect: PUBLIC },
+  "homework.mySubmissions": { input: () => ({ slug: "open-hw" }), expect: SIGNED_IN },
+  "homework.submission": { input: (f) => ({ id: f.submissionId }), expect: OWNER_OR_GRADER },
+  "homework.setFinal": { input: (f) => ({ id: f.submissionId, final: true }), expect: OWNER_ONLY },
+  "homework.profile": { input: () => undefined, expect: SIGNED_IN },
+  "homework.updateProfile": { input: () => ({ displayName: "Me", anonymous: false }), expect: SIGNED_IN },
+  "leaderboard.get": { input: () => ({ slug: "open-hw" }), expect: PUBLIC },
+  "notifications.unreadCount": { input: () => undefined, expect: SIGNED_IN },
+  "notifications.list": { input: () => undefined, expect: SIGNED_IN },
+  "notifications.markRead": { input: () => ({}), expect: SIGNED_IN },
+  "operations.runners.list": { input: () => undefined, expect: ADMINS },
+  "operations.runners.createToken": { input: () => ({ name: "gpu box" }), expect: ADMINS },
+  "operations.runners.revoke": { input: (f) => ({ id: f.runnerId }), expect: ADMINS },
+  "operations.jobs.list": { input: () => ({}), expect: ADMINS },
+  "operations.jobs.get": { input: (f) => ({ id: f.runningJobId }), expect: ADMINS },
+  "operations.jobs.requeue": { input: (f) => ({ id: f.runningJobId }), expect: ADMINS },
+  "operations.jobs.cancel": { input: (f) => ({ id: f.runningJobId }), expect: ADMINS },
+  "grading.queue": { input: () => ({ assignment: "open-hw", review: "returned" }), expect: GRADERS },
+  "grading.submission": { input: (f) => ({ id: f.submissionId }), expect: GRADERS },
+  "grading.saveReview": { input: (f) => ({ submissionId: f.submissionId, scores: { runs: 1 }, feedback: "Well done", action: "return" }), expect: GRADERS },
+  "grading.addComment": { input: (f) => ({ submissionId: f.submissionId, cellIndex: 0, body: "Look here" }), expect: GRADERS },
+  // The comment's author is the grader; admins may edit anyone's.
+  "grading.editComment": { input: (f) => ({ id: f.commentId, body: "Edited" }), expect: GRADERS },
+  "grading.deleteComment": { input: (f) => ({ id: f.commentId }), expect: GRADERS },
+  "grading.answerRegrade": {
+    input: (f) => ({ id: f.regradeId, answer: "Checked again: the score stands." }),
+    expect: GRADERS,
+  },
+  "grading.myFeedback": { input: (f) => ({ submissionId: f.submissionId }), expect: OWNER_ONLY },
+  "grading.requestRegrade": { input: (f) => ({ submissionId: f.submissionId, reason: "Please check cell 1." }), expect: OWNER_ONLY },
+};
+
+const RUNNER_ONLY: Expectations = { anonymous: "UNAUTHORIZED", runner: "ok", student: "UNAUTHORIZED", otherStudent: "UNAUTHORIZED", grader: "UNAUTHORIZED", admin: "UNAUTHORIZED" };
+/** Downloads: the owner, graders and admins; 404 for another student; 401 without a session (a runner token is no session). */
+const DOWNLOAD: Expectations = { ...OWNER_OR_GRADER };
+
+type RouteCall = { request: (f: Fixture, headers: Record<string, string>) => Request; params?: (f: Fixture) => Record<string, string>; expect: Expectations };
+const url = (p: string) => `http://localhost${p}`;
+const runnerJson = (p: string, body: unknown) => (_f: Fixture, headers: Record<string, string>) =>
+  new Request(url(p), { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify(body) });
+const capabilities = completion([0.2, 0.9]).capabilities;
+
+/** Route handlers, by file under src/app and method. A route file or exported method missing here fails the test. */
+const ROUTES: Record<string, RouteCall | { skip: string }> = {
+  "api/health/route.ts GET": { request: () => new Request(url("/api/health")), expect: PUBLIC },
+  "api/auth/[...nextauth]/route.ts GET": { skip: "next-auth's own sign-in endpoints (public by design); they need a Next request scope" },
+  "api/auth/[...nextauth]/route.ts POST": { skip: "next-auth's own sign-in endpoints (public by design); they need a Next request scope" },
+  "api/trpc/[trpc]/route.ts GET": { skip: "every procedure behind it is in the procedure matrix above" },
+  "api/trpc/[trpc]/route.ts POST": { skip: "every procedure behind it is in the procedure matrix above" },
+  "api/submissions/route.ts POST": {
+    request: (_f, headers) => {
+      const req = uploadRequest({ file: notebookText(), assignment: "open-hw" });
+      return new Request(req, { headers: { ...Object.fromEntries(req.headers), ...headers } });
+    },
+    expect: SIGNED_IN,
+  },
+  "api/submissions/[id]/submitted.ipynb/route.ts GET": { request: (f, headers) => new Request(url(`/api/submissions/${f.submissionId}/submitted.ipynb`), { headers }), params: (f) => ({ id: f.submissionId }), expect: DOWNLOAD },
+  "api/submissions/[id]/executed.ipynb/route.ts GET": { request: (f, headers) => new Request(url(`/api/submissions/${f.submissionId}/executed.ipynb`), { headers }), params: (f) => ({ id: f.submissionId }), expect: DOWNLOAD },
+  "api/submissions/[id]/submission.csv/route.ts GET": { request: (f, headers) => new Request(url(`/api/submissions/${f.submissionId}/submission.csv`), { headers }), params: (f) => ({ id: f.submissionId }), expect: DOWNLOAD },
+  "api/grading/export/route.ts GET": { request: (_f, headers) => new Request(url("/api/grading/export?assignment=open-hw"), { headers }), expect: GRADERS },
+  "api/runner/claim/route.ts POST": { request: runnerJson("/api/runner/claim", { capabilities, waitSeconds: 0 }), expect: RUNNER_ONLY },
+  "api/runner/jobs/[id]/heartbeat/route.ts POST": {
+    request: (f, h) => runnerJson(`/api/runner/jobs/${f.runningJobId}/heartbeat`, { logLines: [{ at: new Date().toISOString(), stream: "stdout", text: "cell 1/1" }] })(f, h),
+    params: (f) => ({ id: f.runningJobId }),
+    expect: RUNNER_ONLY,
+  },
+  "api/runner/jobs/[id]/complete/route.ts POST": {
+    request: (f, h) => runnerJson(`/api/runner/jobs/${f.runningJobId}/complete`, completion([0.2, 0.9]))(f, h),
+    params: (f) => ({ id: f.runningJobId }),
+    expect: RUNNER_ONLY,
+  },
+  "api/runner/jobs/[id]/fail/route.ts POST": {
+    request: (f, h) =>
+      runnerJson(`/api/runner/jobs/${f.runningJobId}/fail`, {
+        reason: "timeout",
+        message: "too slow",
+        executedNotebook: null,
+        capabilities,
+        timings: { setupMs: 1, executeMs: 2, scoreMs: 0, totalMs: 3 },
+        logLines: [],
+      })(f, h),
+    params: (f) => ({ id: f.runningJobId }),
+    expect: RUNNER_ONLY,
+  },
+  // Public downloads outside /api: the same for everyone.
+  "homework/[slug]/template.ipynb/route.ts GET": { request: (_f, headers) => new Request(url("/homework/open-hw/template.ipynb"), { headers }), params: () => ({ slug: "open-hw" }), expect: PUBLIC },
+  // The test content has no transcript: every actor gets the same 404.
+  "lessons/[slug]/captions.vtt/route.ts GET": {
+    request: (_f, headers) => new Request(url("/lessons/lesson-1/captions.vtt"), { headers }),
+    params: () => ({ slug: "lesson-1" }),
+    expect: { anonymous: "NOT_FOUND", runner: "NOT_FOUND", student: "NOT_FOUND", otherStudent: "NOT_FOUND", grader: "NOT_FOUND", admin: "NOT_FOUND" },
+  },
+};
+
+/** Pages: the role their server component demands through requireUser, or public (no requireUser at all). */
+const PAGES: Record<string, "public" | "student" | "grader" | "admin"> = {
+  "page.tsx": "public",
+  "signin/page.tsx": "public",
+  "signup/page.tsx": "public",
+  "lessons/[slug]/page.tsx": "public",
+  "lessons/[slug]/transcript/page.tsx": "public",
+  "homework/page.tsx": "public",
+  "homework/[slug]/page.tsx": "public",
+  "leaderboard/page.tsx": "public",
+  "leaderboard/[slug]/page.tsx": "public",
+  "account/page.tsx": "student",
+  "notifications/page.tsx": "student",
+  "homework/submissions/[id]/page.tsx": "student",
+  "admin/users/page.tsx": "admin",
+  "admin/runners/page.tsx": "admin",
+  "admin/jobs/page.tsx": "admin",
+  "admin/jobs/[id]/page.tsx": "admin",
+  "grading/page.tsx": "grader",
+  "grading/submissions/[id]/page.tsx": "grader",
+};
+
+const appDir = path.resolve(import.meta.dirname, "../src/app");
+function filesNamed(name: string, dir = appDir): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const full = path.join(dir, e.name);
+    return e.isDirectory() ? filesNamed(name, full) : e.name === name ? [path.relative(appDir, full).split(path.sep).join("/")] : [];
+  });
+}
+const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
+
+const outcomeOfStatus = (status: number): Outcome | `HTTP ${number}` =>
+  status < 300 ? "ok" : status === 401 ? "UNAUTHORIZED" : status === 403 ? "FORBIDDEN" : status === 404 ? "NOT_FOUND" : status === 400 ? "BAD_REQUEST" : `HTTP ${status}`;
+
+describe("every procedure, route handler and page has an entry", () => {
+  it("lists every tRPC procedure of the app router", () => {
+    expect(Object.keys(appRouter._def.procedures).sort()).toEqual(Object.keys(PROCEDURES).sort());
+  });
+
+  it("lists every route handler file and exported method", async () => {
+    const found: string[] = [];
+    for (const file of filesNamed("route.ts")) {
+      const mod = (await import(/* @vite-ignore */ path.join(appDir, file))) as Record<string, unknown>;
+      for (const method of HTTP_METHODS) if (typeof mod[method] === "function") found.push(`${file} ${method}`);
+    }
+    expect(found.sort()).toEqual(Object.keys(ROUTES).sort());
+  });
+
+  it("checks each page's role on the server with requireUser, and the submission page its ownership", () => {
+    expect(filesNamed("page.tsx").sort()).toEqual(Object.keys(PAGES).sort());
+    for (const [file, role] of Object.entries(PAGES)) {
+      const source = fs.readFileSync(path.join(appDir, file), "utf8");
+      const calls = [...source.matchAll(/requireUser\(\s*"(\w+)"/g)].map((m) => m[1]);
+      if (role === "public") expect(source.includes("requireUser("), file).toBe(false);
+      else expect(calls, file).toEqual([role]);
+    }
+    expect(fs.readFileSync(path.join(appDir, "homework/submissions/[id]/page.tsx"), "utf8")).toMatch(/canReadSubmission\(user, sub\)\) notFound\(\)/);
+    const someone = { id: "u1", role: "student" as const };
+    expect([canReadSubmission(someone, { userId: "u1" }), canReadSubmission(someone, { userId: "u2" }), canReadSubmission({ id: "g", role: "grader" }, { userId: "u2" }), canReadSubmission(null, { userId: "u1" })]).toEqual([true, false, true, false]);
+  });
+});
+
+eachBackend((db) => {
+  async function fixture(): Promise<Fixture> {
+    const prisma = db().prisma;
+    const user = (email: string, role: "student" | "grader" | "admin") => prisma.user.create({ data: { email, name: email.split("@")[0], role }, select: { id: true, email: true, name: true, role: true } });
+    const admin = await user("admin@example.com", "admin");
+    const student = await user("student@example.com", "student");
+    const otherStudent = await user("other@example.com", "student");
+    const grader = await user("grader@example.com", "grader");
+    const yesterday = new Date(Date.now() - 86_400_000);
+    const sub = await storeSubmission(prisma, student.id, "open-hw", yesterday);
+    const sub2 = await storeSubmission(prisma, student.id, "open-hw", yesterday);
+    for (const s of [sub, sub2]) {
+      await scoreJob(prisma, s.jobId, [0.2, 0.9]);
+      await prisma.review.create({ data: { submissionId: s.id, graderId: grader.id, scores: { runs: 1 }, feedback: "ok", status: "returned", returnedAt: new Date() } });
+    }
+    const regrade = await prisma.regradeRequest.create({ data: { submissionId: sub2.id, studentId: student.id, reason: "why?" } });
+    const comment = await prisma.cellComment.create({ data: { submissionId: sub.id, cellIndex: 0, authorId: grader.id, body: "hm" } });
+    const runner = await createRunnerToken(prisma, "matrix runner");
+    const job = await prisma.job.create({ data: { notebook: notebookText(), benchmarkId: "dogscats" } });
+    const claimed = await claimNextJob(prisma, runner.record.id);
+    expect(claimed?.id).toBe(job.id);
+    await prisma.job.create({ data: { notebook: notebookText(), benchmarkId: "dogscats" } }); // for the claim endpoint
+    return { users: { admin, student, otherStudent, grader }, submissionId: sub.id, regradeId: regrade.id, commentId: comment.id, runnerToken: runner.token, runnerId: runner.record.id, runningJobId: job.id };
+  }
+  const userOf = (f: Fixture, actor: Actor): PublicUser | null => (actor === "anonymous" || actor === "runner" ? null : f.users[actor]);
+
+  describe("tRPC procedures, called as each actor", () => {
+    const cases = Object.entries(PROCEDURES).flatMap(([name, entry]) => ACTORS.map((actor) => [name, actor, entry.expect[actor]] as const));
+    it.each(cases)("%s as %s: %s", async (name, actor, expected) => {
+      const f = await fixture();
+      const caller = createCaller({ db: db(), user: userOf(f, actor), ip: "127.0.0.1" });
+      const call = name.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller) as (input: unknown) => Promise<unknown>;
+      const outcome = await call(PROCEDURES[name]!.input(f)).then(
+        () => "ok",
+        (error: unknown) => (error instanceof TRPCError ? error.code : `unexpected: ${String(error)}`),
+      );
+      expect(outcome).toBe(expected);
+    });
+  });
+
+  describe("route handlers, called as each actor", () => {
+    const cases = Object.entries(ROUTES).flatMap(([name, entry]) => ("skip" in entry ? [] : ACTORS.map((actor) => [name, actor, entry.expect[actor]] as const)));
+    it.each(cases)("%s as %s: %s", async (name, actor, expected) => {
+      const entry = ROUTES[name] as RouteCall;
+      const f = await fixture();
+      current.db = db();
+      current.user = userOf(f, actor);
+      const headers: Record<string, string> = actor === "runner" ? { authorization: `Bearer ${f.runnerToken}` } : {};
+      const [file, method] = name.split(" ") as [string, string];
+      const mod = (await import(/* @vite-ignore */ path.join(appDir, file))) as Record<string, (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>>;
+      const res = await mod[method]!(entry.request(f, headers), { params: Promise.resolve(entry.params?.(f) ?? {}) });
+      expect(outcomeOfStatus(res.status), await res.text().then((t) => t.slice(0, 300))).toBe(expected);
+    });
+  });
+});

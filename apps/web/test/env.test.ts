@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import { EnvError, parseServerEnv } from "~/env";
+import { safeCallbackUrl } from "~/lib/safe-url";
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    parseServerEnv(env);
+    return [];
+  } catch (error) {
+    expect(error).toBeInstanceOf(EnvError);
+    return (error as EnvError).problems;
+  }
+}
+
+describe("environment validation", () => {
+  it("accepts an empty development environment with defaults", () => {
+    expect(parseServerEnv({})).toMatchObject({ PORT: 3000, NODE_ENV: "development", SIGNIN_MAX_ATTEMPTS: 5 });
+  });
+
+  it("names every bad variable and why", () => {
+    const found = problems({ PORT: "eighty", DATABASE_URL: "mysql://x", NEXTAUTH_URL: "localhost", AUTH_SECRET: "short" });
+    expect(found).toHaveLength(4);
+    expect(found.find((p) => p.startsWith("PORT "))).toBeDefined();
+    expect(found.find((p) => p.startsWith("DATABASE_URL "))).toMatch(/PostgreSQL URL/);
+    expect(found.find((p) => p.startsWith("NEXTAUTH_URL "))).toMatch(/full URL/);
+    expect(found.find((p) => p.startsWith("AUTH_SECRET "))).toMatch(/at least 32/);
+  });
+
+  it("wants both GitHub variables or neither, and a secret in production", () => {
+    expect(problems({ AUTH_GITHUB_ID: "abc" })).toEqual(["AUTH_GITHUB_SECRET is required when the other GitHub OAuth variable is set (set both or neither)"]);
+    expect(problems({ NODE_ENV: "production" })[0]).toMatch(/^AUTH_SECRET is required in production/);
+  });
+});
+
+describe("post-sign-in redirects", () => {
+  it("only allow same-site paths", () => {
+    expect(safeCallbackUrl("/account")).toBe("/account");
+    expect(safeCallbackUrl("https://evil.example")).toBe("/");
+    expect(safeCallbackUrl("//evil.example")).toBe("/");
+    expect(safeCallbackUrl("/\\evil.example")).toBe("/");
+    expect(safeCallbackUrl(undefined)).toBe("/");
+  });
+});

@@ -1,0 +1,32 @@
+import type { Database } from "@course/db";
+import { testBackends } from "@course/db/testing";
+import { afterAll, beforeAll, beforeEach, describe } from "vitest";
+
+/** Runs a describe block once per database backend with a fresh migrated database, emptied before each test. */
+export function eachBackend(body: (get: () => Database, name: string) => void) {
+  for (const backend of testBackends()) {
+    describeBackend(backend.name, () => {
+      let db: Database | undefined;
+      let dispose: (() => Promise<void>) | undefined;
+      beforeAll(async () => {
+        const created = await backend.create();
+        db = created.db;
+        dispose = created.dispose;
+      });
+      afterAll(async () => dispose?.());
+      beforeEach(async () => {
+        await db!.withSql(async (sql) => {
+          const tables = await sql.query<{ name: string }>(
+            `SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations'`,
+          );
+          await sql.exec(`TRUNCATE ${tables.map((t) => `"${t.name}"`).join(", ")} CASCADE`);
+        });
+      });
+      body(() => db!, backend.name);
+    });
+  }
+}
+
+function describeBackend(name: string, fn: () => void) {
+  describe(`on ${name}`, fn);
+}

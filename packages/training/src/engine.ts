@@ -1,0 +1,113 @@
+import fs from "node:fs";
+import os from "node:os";
+import { Worker } from "node:worker_threads";
+
+/**
+ * onnxruntime sessions on the best execution provider available, run in a worker
+ * thread (onnxruntime-node's run() is synchronous and would stall image decoding).
+ */
+
+export type Backend = "onnxruntime-cuda" | "onnxruntime-cpu";
+export const DEVICE_ENV = "COURSE_TRAINING_DEVICE"; // "auto" (default), "cpu" or "cuda"
+
+export function cpuThreads(): number {
+  return Math.max(1, typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length);
+}
+
+export function nvidiaGpuPresent(): boolean {
+  return fs.existsSync("/proc/driver/nvidia/version") || fs.existsSync("/dev/nvidiactl");
+}
+
+interface Reply {
+  id: number;
+  ok?: boolean;
+  error?: string;
+  outputs?: Record<string, Float32Array>;
+}
+
+class InferenceWorker {
+  private worker = new Worker(new URL("./inferenceWorker.mjs", import.meta.url));
+  private nextId = 0;
+  private pending = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>();
+
+  constructor() {
+    this.worker.unref();
+    this.worker.on("message", (r: Reply) => {
+      const p = this.pending.get(r.id);
+      if (!p) return;
+      this.pending.delete(r.id);
+      if (this.pending.size === 0) this.worker.unref();
+      if (r.error !== undefined) p.reject(new Error(r.error));
+      else p.resolve(r);
+    });
+    this.worker.on("error", (e) => {
+      for (const p of this.pending.values()) p.reject(e);
+      this.pending.clear();
+    });
+  }
+
+  request(msg: Record<string, unknown>, transfer: ArrayBuffer[] = []): Promise<Reply> {
+    const id = this.nextId++;
+    this.worker.ref();
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ ...msg, id }, transfer);
+    });
+  }
+
+  terminate(): Promise<number> {
+    return this.worker.terminate();
+  }
+}
+
+export class Engine {
+  private constructor(
+    private readonly worker: InferenceWorker,
+    readonly backend: Backend,
+    /** Why CUDA was not used, when it was not. */
+    readonly note?: string,
+  ) {}
+
+  static async create(onnx: Uint8Array, device: string = process.env[DEVICE_ENV] ?? "auto"): Promise<Engine> {
+    if (!["auto", "cpu", "cuda"].includes(device)) {
+      throw new Error(`${DEVICE_ENV}=${device}: expected auto, cpu or cuda`);
+    }
+    const options = {
+      intraOpNumThreads: cpuThreads(),
+      interOpNumThreads: 1,
+      graphOptimizationLevel: "all",
+      // Idle onnxruntime threads must not spin: the image decoders need those cores.
+      extra: { session: { intra_op: { allow_spinning: "0" }, inter_op: { allow_spinning: "0" } } },
+    };
+    const worker = new InferenceWorker();
+    let note: string | undefined;
+    if (device === "cuda" || (device === "auto" && nvidiaGpuPresent())) {
+      try {
+        await worker.request({ type: "init", onnx, options: { ...options, executionProviders: ["cuda", "cpu"] } });
+        return new Engine(worker, "onnxruntime-cuda");
+      } catch (e) {
+        note = `CUDA execution provider unavailable (${(e as Error).message.split("\n")[0]}); onnxruntime-node downloads its CUDA libraries only when installed without ONNXRUNTIME_NODE_INSTALL=skip`;
+        if (device === "cuda") {
+          await worker.terminate();
+          throw new Error(note);
+        }
+      }
+    } else if (device === "auto") {
+      note = "no NVIDIA GPU detected";
+    }
+    await worker.request({ type: "init", onnx, options: { ...options, executionProviders: ["cpu"] } });
+    return new Engine(worker, "onnxruntime-cpu", note);
+  }
+
+  /** Run one batch; `input` is transferred to the worker (do not reuse it). */
+  async run(input: Float32Array, dims: readonly number[], outputs: readonly string[]): Promise<Record<string, Float32Array>> {
+    const reply = await this.worker.request({ type: "run", input, dims: [...dims], outputs: [...outputs] }, [input.buffer as ArrayBuffer]);
+    const out = reply.outputs ?? {};
+    for (const name of outputs) if (!out[name]) throw new Error(`onnxruntime returned no ${name} output`);
+    return out;
+  }
+
+  async close(): Promise<void> {
+    await this.worker.terminate();
+  }
+}
