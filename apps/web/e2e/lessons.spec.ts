@@ -264,6 +264,33 @@ test.describe("transcript-only page and captions", () => {
   });
 });
 
+test.describe("lesson notebooks", () => {
+  test("the lesson's notebook link opens the notebook rendered, with a download and a way back", async ({ page }) => {
+    await openLesson(page);
+    await page.getByRole("link", { name: "the lesson notebook" }).click();
+    await expect(page).toHaveURL(/\/notebooks\/lesson-1\.ipynb$/);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Lesson 1: dogs or cats?");
+    const notebook = page.getByRole("region", { name: "Notebook lesson-1.ipynb" });
+    await expect(notebook.getByLabel("Code of cell 2")).toContainText("ImageFolder.load(dataDir)");
+    await expect(notebook.locator("code.hljs .hljs-keyword").first()).toBeVisible();
+
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download lesson-1.ipynb" }).click()]);
+    expect(download.suggestedFilename()).toBe("lesson-1.ipynb");
+    const saved = JSON.parse(await import("node:fs/promises").then(async (fs) => fs.readFile((await download.path())!, "utf8"))) as { nbformat: number; cells: unknown[] };
+    expect(saved.nbformat).toBe(4);
+    expect(saved.cells.length).toBeGreaterThan(5);
+
+    await page.getByRole("link", { name: /Back to lesson 1/ }).click();
+    await expect(page).toHaveURL(/\/lessons\/lesson-1$/);
+  });
+
+  test("unknown notebooks and paths outside notebooks/ answer 404", async ({ request }) => {
+    for (const url of ["/notebooks/missing.ipynb", "/notebooks/..%2Fhomework%2Flesson-1.ipynb", "/api/notebooks/..%2Fhomework%2Flesson-1.yaml", "/api/notebooks/missing.ipynb"]) {
+      expect((await request.get(url)).status(), url).toBe(404);
+    }
+  });
+});
+
 test.describe("progress", () => {
   test("anonymous visitors get the page without progress requests", async ({ page }) => {
     const progressCalls: string[] = [];

@@ -105,7 +105,7 @@ const RUNNER_ONLY: Expectations = { anonymous: "UNAUTHORIZED", runner: "ok", stu
 /** Downloads: the owner, graders and admins; 404 for another student; 401 without a session (a runner token is no session). */
 const DOWNLOAD: Expectations = { ...OWNER_OR_GRADER };
 
-type RouteCall = { request: (f: Fixture, headers: Record<string, string>) => Request; params?: (f: Fixture) => Record<string, string>; expect: Expectations };
+type RouteCall = { request: (f: Fixture, headers: Record<string, string>) => Request; params?: (f: Fixture) => Record<string, string | string[]>; expect: Expectations };
 const url = (p: string) => `http://localhost${p}`;
 const runnerJson = (p: string, body: unknown) => (_f: Fixture, headers: Record<string, string>) =>
   new Request(url(p), { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify(body) });
@@ -155,6 +155,7 @@ const ROUTES: Record<string, RouteCall | { skip: string }> = {
   },
   // Public downloads outside /api: the same for everyone.
   "homework/[slug]/template.ipynb/route.ts GET": { request: (_f, headers) => new Request(url("/homework/open-hw/template.ipynb"), { headers }), params: () => ({ slug: "open-hw" }), expect: PUBLIC },
+  "api/notebooks/[...path]/route.ts GET": { request: (_f, headers) => new Request(url("/api/notebooks/lesson-1.ipynb"), { headers }), params: () => ({ path: ["lesson-1.ipynb"] }), expect: PUBLIC },
   // The test content has no transcript: every actor gets the same 404.
   "lessons/[slug]/captions.vtt/route.ts GET": {
     request: (_f, headers) => new Request(url("/lessons/lesson-1/captions.vtt"), { headers }),
@@ -174,6 +175,7 @@ const PAGES: Record<string, "public" | "student" | "grader" | "admin"> = {
   "homework/[slug]/page.tsx": "public",
   "leaderboard/page.tsx": "public",
   "leaderboard/[slug]/page.tsx": "public",
+  "notebooks/[...path]/page.tsx": "public",
   "account/page.tsx": "student",
   "notifications/page.tsx": "student",
   "homework/submissions/[id]/page.tsx": "student",
@@ -274,7 +276,7 @@ eachBackend((db) => {
       current.user = userOf(f, actor);
       const headers: Record<string, string> = actor === "runner" ? { authorization: `Bearer ${f.runnerToken}` } : {};
       const [file, method] = name.split(" ") as [string, string];
-      const mod = (await import(/* @vite-ignore */ path.join(appDir, file))) as Record<string, (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>>;
+      const mod = (await import(/* @vite-ignore */ path.join(appDir, file))) as Record<string, (req: Request, ctx: { params: Promise<Record<string, string | string[]>> }) => Promise<Response>>;
       const res = await mod[method]!(entry.request(f, headers), { params: Promise.resolve(entry.params?.(f) ?? {}) });
       expect(outcomeOfStatus(res.status), await res.text().then((t) => t.slice(0, 300))).toBe(expected);
     });

@@ -9,6 +9,7 @@ import type { CompleteRequest } from "@course/runner/protocol";
 const repo = path.resolve(import.meta.dirname, "../../..");
 export const contentRoot = fs.mkdtempSync(path.join(os.tmpdir(), "homework-content-"));
 fs.symlinkSync(path.join(repo, "content/lessons"), path.join(contentRoot, "lessons"));
+fs.symlinkSync(path.join(repo, "content/notebooks"), path.join(contentRoot, "notebooks"));
 fs.mkdirSync(path.join(contentRoot, "homework"));
 process.env.COURSE_CONTENT_DIR = contentRoot;
 

@@ -1,4 +1,5 @@
 import { readdir, readFile, stat } from "node:fs/promises";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { ContentError, type ContentProblem } from "./errors";
 import { type LessonFrontMatter, parseLessonFrontMatter, SLUG, splitFrontMatter } from "./frontmatter";
@@ -256,7 +257,8 @@ export async function validateContent(contentDir: string, options: ValidateOptio
     const source = await readFile(meta.file, "utf8");
     const duration = meta.duration ?? undefined;
     const split = splitFrontMatter(source);
-    const policy = checkMdxPolicy(split ? split.bodyWithBlankFrontMatter : source, display(meta.file), { duration });
+    const notebookExists = (relative: string) => existsSync(path.join(contentDir, relative));
+    const policy = checkMdxPolicy(split ? split.bodyWithBlankFrontMatter : source, display(meta.file), { duration, notebookExists });
     problems.push(...policy);
     if (policy.length === 0 && options.compile !== false) {
       try {

@@ -58,7 +58,9 @@ export {
   checkMdxPolicy,
   COURSE_COMPONENTS,
   type CourseComponentName,
+  isLessonNotebookPath,
   isNotebookPath,
+  NOTEBOOKS_DIR,
   isSafeUrl,
 } from "./mdx-policy";
 export { formatTime, formatTimestamp, parseClock, parseCueTimestamp, parseTimeParam, roundMs } from "./time";

@@ -58,6 +58,14 @@ export function isNotebookPath(path: string): boolean {
   return /^[A-Za-z0-9_][A-Za-z0-9_.\-/]*\.ipynb$/.test(path) && !path.split("/").some((seg) => seg === ".." || seg === "." || seg === "");
 }
 
+/** Lesson notebooks live in the content folder's `notebooks/`; the site serves them at `/notebooks/...`. */
+export const NOTEBOOKS_DIR = "notebooks";
+
+/** A `<NotebookLink path>`: a notebook path inside `notebooks/` of the content folder. */
+export function isLessonNotebookPath(path: string): boolean {
+  return isNotebookPath(path) && path.startsWith(`${NOTEBOOKS_DIR}/`);
+}
+
 interface Point {
   line?: number;
 }
@@ -84,6 +92,8 @@ interface EstreeProgram {
 export interface PolicyOptions {
   /** Video duration in seconds: `<VideoTime t>` must fall inside it. */
   duration?: number | undefined;
+  /** Whether a `<NotebookLink path>` (relative to the content folder) exists; unchecked when absent. */
+  notebookExists?: ((path: string) => boolean) | undefined;
 }
 
 function literalOf(attr: MdAttribute): { ok: true; value: string | number | boolean | null } | { ok: false } {
@@ -206,6 +216,8 @@ function checkElement(node: MdNode, add: (node: MdNode | MdAttribute, message: s
   if (component === "NotebookLink" && values.has("path")) {
     const path = str("path");
     if (path === undefined || !isNotebookPath(path)) add(node, `<NotebookLink path> must be a relative path to an .ipynb file without "..", got ${JSON.stringify(values.get("path"))}`);
+    else if (!isLessonNotebookPath(path)) add(node, `<NotebookLink path> must point into ${NOTEBOOKS_DIR}/ of the content folder (like "${NOTEBOOKS_DIR}/lesson-1.ipynb"), got ${JSON.stringify(path)}`);
+    else if (options.notebookExists && !options.notebookExists(path)) add(node, `<NotebookLink path="${path}">: there is no such notebook in the content folder (add ${path} or fix the path)`);
   }
   if (component === "VideoTime" && values.has("t")) {
     const t = str("t");

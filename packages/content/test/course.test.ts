@@ -168,6 +168,16 @@ describe("validateContent", () => {
     expect(problems).toHaveLength(6);
   });
 
+  it("checks that every <NotebookLink> points at a notebook in the content folder", async () => {
+    await write("lesson-1.mdx", lesson(1, {}, '<NotebookLink path="notebooks/lesson-1.ipynb">the notebook</NotebookLink>\n'));
+    expect((await validateContent(root)).map(formatProblem)).toEqual([
+      expect.stringMatching(/lesson-1\.mdx:\d+: <NotebookLink path="notebooks\/lesson-1\.ipynb">: there is no such notebook in the content folder/),
+    ]);
+    await mkdir(path.join(root, "notebooks"), { recursive: true });
+    await writeFile(path.join(root, "notebooks/lesson-1.ipynb"), '{"cells":[],"metadata":{},"nbformat":4,"nbformat_minor":5}\n');
+    expect(await validateContent(root)).toEqual([]);
+  });
+
   it("accepts valid content", async () => {
     await write("lesson-1.mdx", lesson(1));
     expect(await validateContent(root)).toEqual([]);

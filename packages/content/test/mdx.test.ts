@@ -47,6 +47,7 @@ describe("MDX policy (hostile input)", () => {
     ["<Callout type=\"note\" onClick=\"x\">x</Callout>", '<Callout> has no prop "onClick"'],
     ["<NotebookLink path=\"../../etc/passwd.ipynb\">x</NotebookLink>", "<NotebookLink path> must be a relative path to an .ipynb file"],
     ["<NotebookLink path=\"/abs/x.ipynb\">x</NotebookLink>", "<NotebookLink path> must be a relative path"],
+    ["<NotebookLink path=\"homework/x.ipynb\">x</NotebookLink>", "<NotebookLink path> must point into notebooks/ of the content folder"],
     ["<VideoTime t=\"soon\">x</VideoTime>", "<VideoTime t> must be a time"],
     ["<VideoTime t={83}>x</VideoTime>", "<VideoTime t> must be a time"],
   ])("rejects %j", (body, message) => {
@@ -101,8 +102,8 @@ describe("MDX policy (hostile input)", () => {
 
 describe("compileLessonMdx", () => {
   it("produces code that getMDXComponent renders in React 19 with the course components", async () => {
-    const html = await render('---\ntitle: ignored here\n---\n\n# Hello\n\n<Callout type="tip">Use **bold**</Callout>\n\nSee <VideoTime t="1:23">teaching</VideoTime> and <NotebookLink path="nbs/a.ipynb">the notebook</NotebookLink>.\n');
-    expect(html).toBe('<h1>Hello</h1>\n<aside data-callout="tip">Use <strong>bold</strong></aside>\n<p>See <a href="?t=1:23">teaching</a> and <a data-notebook="nbs/a.ipynb">the notebook</a>.</p>');
+    const html = await render('---\ntitle: ignored here\n---\n\n# Hello\n\n<Callout type="tip">Use **bold**</Callout>\n\nSee <VideoTime t="1:23">teaching</VideoTime> and <NotebookLink path="notebooks/a.ipynb">the notebook</NotebookLink>.\n');
+    expect(html).toBe('<h1>Hello</h1>\n<aside data-callout="tip">Use <strong>bold</strong></aside>\n<p>See <a href="?t=1:23">teaching</a> and <a data-notebook="notebooks/a.ipynb">the notebook</a>.</p>');
   });
 
   it("renders GitHub-flavoured tables and checks autolinked URLs", async () => {

@@ -19,14 +19,13 @@ export function Callout({ type, title, children }: { type?: string; title?: stri
   );
 }
 
-/** `<NotebookLink path="notebooks/x.ipynb">label</NotebookLink>`: plain text until notebooks are served. */
+/** `<NotebookLink path="notebooks/x.ipynb">label</NotebookLink>`: a link to the notebook's page (read, download, run). */
 export function NotebookLink({ path, children }: { path?: string; children?: ReactNode }) {
   const href = path ? notebookHref(path) : null;
   const label = children ?? path;
   return (
     <span className={styles.notebook} data-notebook={path}>
-      {href ? <a href={href}>{label}</a> : <strong>{label}</strong>} (notebook <code>{path}</code>
-      {href ? null : ", download coming soon"})
+      {href ? <a href={href}>{label}</a> : <strong>{label}</strong>} (notebook <code>{path}</code>)
     </span>
   );
 }

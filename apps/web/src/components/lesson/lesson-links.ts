@@ -1,4 +1,4 @@
-import type { LessonFrontMatter } from "@course/content";
+import { isLessonNotebookPath, type LessonFrontMatter } from "@course/content";
 
 export interface LessonLink {
   /** What the link is ("Wiki", "Notes", "Forum thread"). */
@@ -21,7 +21,7 @@ export function lessonLinks(lesson: Pick<LessonFrontMatter, "wikiFile" | "notesF
   ];
 }
 
-/** Where a notebook path from `<NotebookLink>` can be opened, or null while notebooks are not served yet. */
-export function notebookHref(_path: string): string | null {
-  return null;
+/** Where a notebook path from `<NotebookLink>` (`notebooks/x.ipynb`, checked by the content policy) is shown. */
+export function notebookHref(path: string): string | null {
+  return isLessonNotebookPath(path) ? `/${path}` : null;
 }
