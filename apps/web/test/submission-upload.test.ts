@@ -92,6 +92,27 @@ eachBackend((db) => {
       expect(r1.status).toBe(413);
       expect(((await r1.json()) as { error: string }).error).toMatch(/too large: the limit is 0\.10 MB/);
       expect(pulled).toBeLessThanOrEqual(1);
+      expect(r1.headers.get("connection")).toBe("close");
+
+      // Declared too large but small enough to read: the rest of the body is read and dropped first, so a client
+      // still sending gets the 413 instead of a reset connection, and the connection may stay open.
+      const chunks = 20;
+      let given = 0;
+      const modest = new Request("http://localhost/api/submissions?assignment=open-hw", {
+        method: "POST",
+        body: new ReadableStream<Uint8Array>({
+          pull(controller) {
+            if (given++ === chunks) controller.close();
+            else controller.enqueue(new Uint8Array(64 * 1024));
+          },
+        }),
+        headers: { "content-type": "multipart/form-data; boundary=x", "content-length": String(chunks * 64 * 1024) },
+        duplex: "half",
+      } as RequestInit);
+      const r2 = await upload(modest, alice);
+      expect(r2.status).toBe(413);
+      expect(given).toBe(chunks + 1);
+      expect(r2.headers.get("connection")).toBeNull();
 
       // No Content-Length (chunked) and endless: the stream is cut off just past the cap.
       let sent = 0;

@@ -5,6 +5,7 @@ import type { Route } from "next";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useTRPC } from "~/trpc/react";
+import { refreshAfterWrite } from "~/trpc/refresh";
 import { formatWhen } from "./format";
 import styles from "./homework.module.css";
 
@@ -16,7 +17,7 @@ export function NotificationList() {
   const markRead = useMutation(trpc.notifications.markRead.mutationOptions());
   async function mark(ids?: string[]) {
     await markRead.mutateAsync({ ids });
-    await queryClient.invalidateQueries({ queryKey: trpc.notifications.pathKey() });
+    await refreshAfterWrite(queryClient, { queryKey: trpc.notifications.pathKey() });
     router.refresh(); // the nav badge is server-rendered
   }
   if (!list.data) return list.isError ? <div className="alert error" role="alert">{list.error.message}</div> : <p className="hint">Loading…</p>;

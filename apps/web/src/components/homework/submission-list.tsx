@@ -5,6 +5,7 @@ import type { Route } from "next";
 import Link from "next/link";
 import { useState } from "react";
 import { useTRPC } from "~/trpc/react";
+import { refreshAfterWrite } from "~/trpc/refresh";
 import { formatBytes, formatWhen } from "./format";
 import styles from "./homework.module.css";
 import { StateBadge, SubmissionStatus, type SubmissionItem } from "./submission-status";
@@ -55,7 +56,7 @@ export function FinalToggle({ item, slug, maxFinals, locked }: { item: Pick<Subm
     } catch (e) {
       setMessage((e as Error).message);
     }
-    await queryClient.invalidateQueries({ queryKey: trpc.homework.pathKey() });
+    await refreshAfterWrite(queryClient, { queryKey: trpc.homework.pathKey() });
   }
   return (
     <span>

@@ -4,6 +4,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useRef, useState, type DragEvent } from "react";
 import { useTRPC } from "~/trpc/react";
+import { refreshAfterWrite } from "~/trpc/refresh";
 import styles from "./homework.module.css";
 import { formatBytes } from "./format";
 
@@ -38,7 +39,7 @@ export function UploadForm({ slug, maxFileBytes, disabledReason }: { slug: strin
       const res = await fetch(`/api/submissions?assignment=${encodeURIComponent(slug)}`, { method: "POST", body: form });
       const body = (await res.json().catch(() => ({ error: `Upload failed (HTTP ${res.status}).` }))) as UploadError & { id?: string };
       // Refresh the list first, so the confirmation never shows before the new submission is in it.
-      await queryClient.invalidateQueries({ queryKey: trpc.homework.pathKey() });
+      await refreshAfterWrite(queryClient, { queryKey: trpc.homework.pathKey() });
       if (!res.ok) setError(body);
       else setOk(`${file.name} was accepted and queued for grading.`);
       router.refresh(); // the server-rendered counts (used today, daily limit)

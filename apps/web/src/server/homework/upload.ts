@@ -59,6 +59,30 @@ async function readCapped(req: Request, cap: number): Promise<Uint8Array<ArrayBu
 }
 
 /**
+ * How much of a body declared too large is still read (and dropped) before the 413 goes out. A client that is still
+ * sending when the server answers and closes gets a reset instead of the answer (browsers report a network error);
+ * reading the rest first, as nginx's lingering close does, lets it read the clear message. Larger bodies are refused
+ * at once and the connection is closed.
+ */
+const LINGER_BYTES = 16 * 1024 * 1024;
+
+/** Reads and drops the body; false (and the stream cancelled) once more than `limit` bytes came. */
+async function discardBody(req: Request, limit: number): Promise<boolean> {
+  if (!req.body) return true;
+  const reader = req.body.getReader();
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return true;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel().catch(() => undefined);
+      return false;
+    }
+  }
+}
+
+/**
  * POST /api/submissions: multipart/form-data with `file` (the .ipynb) and `assignment` (slug; also accepted as the
  * `?assignment=` query parameter, which lets the size limit apply before the body is read). Every check runs before
  * anything is stored; an accepted notebook is stored with its queued job in one transaction.
@@ -77,9 +101,13 @@ export async function handleSubmissionUpload(req: Request, deps: UploadDeps): Pr
 
   const maxFile = fromQuery?.maxFileBytes ?? Math.max(0, ...deps.assignments.map((a) => a.maxFileBytes));
   const cap = maxFile + MULTIPART_OVERHEAD;
-  const tooLarge = () => problem(413, { code: "too-large", error: `The file is too large: the limit is ${megabytes(maxFile)}.` }, { Connection: "close" });
+  const tooLarge = (close = true) =>
+    problem(413, { code: "too-large", error: `The file is too large: the limit is ${megabytes(maxFile)}.` }, close ? { Connection: "close" } : {});
   const declared = req.headers.get("content-length");
-  if (declared !== null && Number(declared) > cap) return tooLarge();
+  if (declared !== null && Number(declared) > cap) {
+    const drained = Number(declared) <= LINGER_BYTES && (await discardBody(req, LINGER_BYTES));
+    return tooLarge(!drained);
+  }
 
   const contentType = req.headers.get("content-type") ?? "";
   if (!contentType.startsWith("multipart/form-data")) {

@@ -4,6 +4,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useId, useState } from "react";
 import styles from "~/components/admin/admin.module.css";
 import { useTRPC } from "~/trpc/react";
+import { refreshAfterWrite } from "~/trpc/refresh";
 import { runnerCommand } from "./runner-command";
 
 function CopyButton({ text, label }: { text: string; label: string }) {
@@ -34,7 +35,7 @@ export function NewRunnerToken({ siteUrl }: { siteUrl: string }) {
   const [name, setName] = useState("");
   const create = useMutation(
     trpc.operations.runners.createToken.mutationOptions({
-      onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.operations.runners.list.queryKey() }),
+      onSuccess: () => refreshAfterWrite(queryClient, { queryKey: trpc.operations.runners.list.queryKey() }),
     }),
   );
   const created = create.data;

@@ -9,6 +9,7 @@ import styles from "~/components/admin/admin.module.css";
 import { bytes, relativeTime, timestamp } from "~/components/admin/format";
 import type { AppRouter } from "~/server/trpc/root";
 import { useTRPC } from "~/trpc/react";
+import { refreshAfterWrite } from "~/trpc/refresh";
 
 type RunnersList = inferRouterOutputs<AppRouter>["operations"]["runners"]["list"];
 type Runner = RunnersList["runners"][number];
@@ -21,7 +22,7 @@ function RevokeButton({ runner }: { runner: Runner }) {
   const [confirming, setConfirming] = useState(false);
   const revoke = useMutation(
     trpc.operations.runners.revoke.mutationOptions({
-      onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.operations.runners.list.queryKey() }),
+      onSuccess: () => refreshAfterWrite(queryClient, { queryKey: trpc.operations.runners.list.queryKey() }),
     }),
   );
   if (runner.revoked) return null;

@@ -11,6 +11,7 @@ import { between, bytes, duration, percent, relativeTime, timestamp } from "~/co
 import { stripAnsi } from "~/components/notebook/ansi";
 import type { AppRouter } from "~/server/trpc/root";
 import { useTRPC } from "~/trpc/react";
+import { refreshAfterWrite } from "~/trpc/refresh";
 import { JobStatusBadge } from "../job-status";
 
 type Job = inferRouterOutputs<AppRouter>["operations"]["jobs"]["get"];
@@ -23,7 +24,7 @@ function Actions({ job }: { job: Job }) {
   const router = useRouter();
   const done = {
     onSuccess: async () => {
-      await queryClient.invalidateQueries({ queryKey: trpc.operations.jobs.pathKey() });
+      await refreshAfterWrite(queryClient, { queryKey: trpc.operations.jobs.pathKey() });
       router.refresh();
     },
   };
