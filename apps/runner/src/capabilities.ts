@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import os from "node:os";
@@ -30,9 +30,20 @@ export function detectGpu(nvidiaSmi = "nvidia-smi"): Promise<string | null> {
   });
 }
 
+/** Whether `@tensorflow/tfjs-node-gpu` (optional) is installed with its native binding (libtensorflow downloaded). */
+function tfjsNodeGpuInstalled(): boolean {
+  try {
+    const dir = path.dirname(createRequire(import.meta.url).resolve("@tensorflow/tfjs-node-gpu/package.json"));
+    return readdirSync(path.join(dir, "lib")).some((d) => d.startsWith("napi-v") && existsSync(path.join(dir, "lib", d, "tfjs_binding.node")));
+  } catch {
+    return false;
+  }
+}
+
 /**
- * The engine notebooks get from the training package: onnxruntime, with its CUDA provider only when a GPU is present
- * and the provider libraries were installed (`ONNXRUNTIME_NODE_INSTALL=cuda12 npm install`).
+ * The engine notebooks get from the training package (its select-engine.ts): with a GPU, onnxruntime's CUDA provider
+ * when its libraries were installed (`ONNXRUNTIME_NODE_INSTALL=cuda12 npm install`), else `@tensorflow/tfjs-node-gpu`
+ * when its install step could download libtensorflow; onnxruntime on the CPU otherwise.
  */
 export function detectBackend(gpu: string | null): string {
   let cudaProvider = false;
@@ -43,7 +54,8 @@ export function detectBackend(gpu: string | null): string {
     return gpu ? "cuda (training package not installed)" : "cpu (training package not installed)";
   }
   if (gpu && cudaProvider) return "onnxruntime-cuda";
-  return gpu ? "onnxruntime-cpu (GPU found, CUDA provider not installed)" : "onnxruntime-cpu";
+  if (gpu && tfjsNodeGpuInstalled()) return "tfjs-node-gpu";
+  return gpu ? "onnxruntime-cpu (GPU found, no CUDA engine installed)" : "onnxruntime-cpu";
 }
 
 export async function detectCapabilities(opts: {

@@ -3,7 +3,8 @@ import fsSync from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { convertLayersModel, CONVERTER_VERSION } from "./convert";
-import { Engine, type Backend } from "./engine";
+import type { Backend, FeatureEngine } from "./engine";
+import { createFeatureEngine } from "./select-engine";
 import { decodeResized, RESIZE_POLICY, toNchw } from "./images";
 import { decodeWeights } from "./layersModel";
 import { cacheRoot, loadModelFiles, writeFileAtomic, type LoadModelOptions, type ModelFiles } from "./modelStore";
@@ -45,7 +46,7 @@ export class Backbone {
   private constructor(
     readonly spec: BackboneSpec,
     readonly files: ModelFiles,
-    private readonly engine: Engine,
+    private readonly engine: FeatureEngine,
     readonly featureDim: number,
     readonly outputDim: number,
     private readonly cacheDir: string,
@@ -93,7 +94,7 @@ export class Backbone {
       await writeFileAtomic(onnxPath, onnx);
       await writeFileAtomic(metaPath, JSON.stringify({ featureDim, outputDim }));
     }
-    const engine = await Engine.create(onnx, opts.device);
+    const engine = await createFeatureEngine(onnx, files, opts.device);
     return new Backbone(files.spec, files, engine, featureDim, outputDim, root);
   }
 

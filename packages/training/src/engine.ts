@@ -7,7 +7,16 @@ import { Worker } from "node:worker_threads";
  * thread (onnxruntime-node's run() is synchronous and would stall image decoding).
  */
 
-export type Backend = "onnxruntime-cuda" | "onnxruntime-cpu";
+export type Backend = "onnxruntime-cuda" | "onnxruntime-cpu" | "tfjs-node-gpu";
+
+/** What the backbone needs from an engine: NCHW batches in, named outputs (`features`, `output`) out. */
+export interface FeatureEngine {
+  readonly backend: Backend;
+  /** Why a GPU was not used, when it was not. */
+  readonly note?: string | undefined;
+  run(input: Float32Array, dims: readonly number[], outputs: readonly string[]): Promise<Record<string, Float32Array>>;
+  close(): Promise<void>;
+}
 export const DEVICE_ENV = "COURSE_TRAINING_DEVICE"; // "auto" (default), "cpu" or "cuda"
 
 export function cpuThreads(): number {
@@ -60,7 +69,7 @@ class InferenceWorker {
   }
 }
 
-export class Engine {
+export class Engine implements FeatureEngine {
   private constructor(
     private readonly worker: InferenceWorker,
     readonly backend: Backend,
@@ -68,7 +77,8 @@ export class Engine {
     readonly note?: string,
   ) {}
 
-  static async create(onnx: Uint8Array, device: string = process.env[DEVICE_ENV] ?? "auto"): Promise<Engine> {
+  /** `note` replaces the CPU fallback's own explanation (the caller knows more about why no GPU engine ran). */
+  static async create(onnx: Uint8Array, device: string = process.env[DEVICE_ENV] ?? "auto", note?: string): Promise<Engine> {
     if (!["auto", "cpu", "cuda"].includes(device)) {
       throw new Error(`${DEVICE_ENV}=${device}: expected auto, cpu or cuda`);
     }
@@ -80,23 +90,23 @@ export class Engine {
       extra: { session: { intra_op: { allow_spinning: "0" }, inter_op: { allow_spinning: "0" } } },
     };
     const worker = new InferenceWorker();
-    let note: string | undefined;
+    let cpuNote: string | undefined;
     if (device === "cuda" || (device === "auto" && nvidiaGpuPresent())) {
       try {
         await worker.request({ type: "init", onnx, options: { ...options, executionProviders: ["cuda", "cpu"] } });
         return new Engine(worker, "onnxruntime-cuda");
       } catch (e) {
-        note = `CUDA execution provider unavailable (${(e as Error).message.split("\n")[0]}); onnxruntime-node downloads its CUDA libraries only when installed without ONNXRUNTIME_NODE_INSTALL=skip`;
+        cpuNote = `CUDA execution provider unavailable (${(e as Error).message.split("\n")[0]}); onnxruntime-node downloads its CUDA libraries only when installed without ONNXRUNTIME_NODE_INSTALL=skip`;
         if (device === "cuda") {
           await worker.terminate();
-          throw new Error(note);
+          throw new Error(cpuNote);
         }
       }
     } else if (device === "auto") {
-      note = "no NVIDIA GPU detected";
+      cpuNote = "no NVIDIA GPU detected";
     }
     await worker.request({ type: "init", onnx, options: { ...options, executionProviders: ["cpu"] } });
-    return new Engine(worker, "onnxruntime-cpu", note);
+    return new Engine(worker, "onnxruntime-cpu", note ?? cpuNote);
   }
 
   /** Run one batch; `input` is transferred to the worker (do not reuse it). */

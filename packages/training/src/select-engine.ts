@@ -1,0 +1,51 @@
+import { DEVICE_ENV, Engine, type FeatureEngine, nvidiaGpuPresent } from "./engine";
+import type { ModelFiles } from "./modelStore";
+import { cudaLibrariesLoaded, loadTfjsNodeGpu, TFJS_NODE_GPU, TfjsEngine, type Tf } from "./tfjs-engine";
+
+export interface EngineProbes {
+  gpuPresent: () => boolean;
+  loadTfjs: () => Promise<{ tf: Tf } | { reason: string }>;
+  cudaLoaded: () => boolean;
+}
+
+const REAL_PROBES: EngineProbes = { gpuPresent: nvidiaGpuPresent, loadTfjs: () => loadTfjsNodeGpu(), cudaLoaded: () => cudaLibrariesLoaded() };
+
+/**
+ * The fastest engine this machine has for the frozen backbone. With an NVIDIA GPU: onnxruntime's CUDA provider when
+ * its libraries were installed, else `@tensorflow/tfjs-node-gpu` (optional dependency) when it loaded and found
+ * CUDA. Otherwise onnxruntime on the CPU, with a note saying why no GPU engine ran. COURSE_TRAINING_DEVICE=cpu skips
+ * the GPU; =cuda fails with both reasons instead of falling back.
+ */
+export async function createFeatureEngine(
+  onnx: Uint8Array,
+  files: Pick<ModelFiles, "modelJsonText" | "groups" | "spec">,
+  device: string = process.env[DEVICE_ENV] ?? "auto",
+  probes: EngineProbes = REAL_PROBES,
+): Promise<FeatureEngine> {
+  if (!["auto", "cpu", "cuda"].includes(device)) throw new Error(`${DEVICE_ENV}=${device}: expected auto, cpu or cuda`);
+  if (device === "cpu") return Engine.create(onnx, "cpu");
+  if (device === "auto" && !probes.gpuPresent()) return Engine.create(onnx, "cpu", "no NVIDIA GPU detected");
+
+  const reasons: string[] = [];
+  try {
+    return await Engine.create(onnx, "cuda");
+  } catch (error) {
+    reasons.push((error as Error).message);
+  }
+
+  const loaded = await probes.loadTfjs();
+  if ("tf" in loaded) {
+    const engine = await TfjsEngine.create(loaded.tf, files, "tfjs-node-gpu");
+    const [h, w] = files.spec.inputSize;
+    await engine.run(new Float32Array(3 * h * w), [1, 3, h, w], ["features"]);
+    if (probes.cudaLoaded()) return engine;
+    await engine.close();
+    reasons.push(`${TFJS_NODE_GPU} loaded but libtensorflow found no CUDA libraries (tfjs-node-gpu 4.x needs CUDA 11.x and cuDNN 8)`);
+  } else {
+    reasons.push(loaded.reason);
+  }
+
+  const why = reasons.join("; ");
+  if (device === "cuda") throw new Error(`${DEVICE_ENV}=cuda but no GPU engine works: ${why}`);
+  return Engine.create(onnx, "cpu", `NVIDIA GPU present, but ${why}`);
+}
