@@ -3,8 +3,8 @@ import os from "node:os";
 import { Worker } from "node:worker_threads";
 
 /**
- * onnxruntime sessions on the best execution provider available, run in a worker
- * thread (onnxruntime-node's run() is synchronous and would stall image decoding).
+ * onnxruntime sessions, run in a worker thread (onnxruntime-node's run() is synchronous
+ * and would stall image decoding). select-engine.ts picks the engine for a machine.
  */
 
 export type Backend = "onnxruntime-cuda" | "onnxruntime-cpu" | "tfjs-node-gpu";
@@ -77,11 +77,11 @@ export class Engine implements FeatureEngine {
     readonly note?: string,
   ) {}
 
-  /** `note` replaces the CPU fallback's own explanation (the caller knows more about why no GPU engine ran). */
-  static async create(onnx: Uint8Array, device: string = process.env[DEVICE_ENV] ?? "auto", note?: string): Promise<Engine> {
-    if (!["auto", "cpu", "cuda"].includes(device)) {
-      throw new Error(`${DEVICE_ENV}=${device}: expected auto, cpu or cuda`);
-    }
+  /**
+   * An onnxruntime session on one execution provider: "cuda" (with CPU for unsupported ops; throws when the CUDA
+   * provider cannot load) or "cpu". Which one to use is decided by createFeatureEngine (select-engine.ts).
+   */
+  static async create(onnx: Uint8Array, provider: "cpu" | "cuda", note?: string): Promise<Engine> {
     const options = {
       intraOpNumThreads: cpuThreads(),
       interOpNumThreads: 1,
@@ -90,23 +90,18 @@ export class Engine implements FeatureEngine {
       extra: { session: { intra_op: { allow_spinning: "0" }, inter_op: { allow_spinning: "0" } } },
     };
     const worker = new InferenceWorker();
-    let cpuNote: string | undefined;
-    if (device === "cuda" || (device === "auto" && nvidiaGpuPresent())) {
-      try {
-        await worker.request({ type: "init", onnx, options: { ...options, executionProviders: ["cuda", "cpu"] } });
-        return new Engine(worker, "onnxruntime-cuda");
-      } catch (e) {
-        cpuNote = `CUDA execution provider unavailable (${(e as Error).message.split("\n")[0]}); onnxruntime-node downloads its CUDA libraries only when installed without ONNXRUNTIME_NODE_INSTALL=skip`;
-        if (device === "cuda") {
-          await worker.terminate();
-          throw new Error(cpuNote);
-        }
-      }
-    } else if (device === "auto") {
-      cpuNote = "no NVIDIA GPU detected";
+    try {
+      await worker.request({ type: "init", onnx, options: { ...options, executionProviders: provider === "cuda" ? ["cuda", "cpu"] : ["cpu"] } });
+    } catch (e) {
+      await worker.terminate();
+      const first = (e as Error).message.split("\n")[0];
+      throw new Error(
+        provider === "cuda"
+          ? `CUDA execution provider unavailable (${first}); onnxruntime-node downloads its CUDA libraries only when installed without ONNXRUNTIME_NODE_INSTALL=skip`
+          : `onnxruntime could not load the model (${first})`,
+      );
     }
-    await worker.request({ type: "init", onnx, options: { ...options, executionProviders: ["cpu"] } });
-    return new Engine(worker, "onnxruntime-cpu", note ?? cpuNote);
+    return new Engine(worker, provider === "cuda" ? "onnxruntime-cuda" : "onnxruntime-cpu", note);
   }
 
   /** Run one batch; `input` is transferred to the worker (do not reuse it). */

@@ -35,12 +35,17 @@ export async function createFeatureEngine(
 
   const loaded = await probes.loadTfjs();
   if ("tf" in loaded) {
-    const engine = await TfjsEngine.create(loaded.tf, files, "tfjs-node-gpu");
-    const [h, w] = files.spec.inputSize;
-    await engine.run(new Float32Array(3 * h * w), [1, 3, h, w], ["features"]);
-    if (probes.cudaLoaded()) return engine;
-    await engine.close();
-    reasons.push(`${TFJS_NODE_GPU} loaded but libtensorflow found no CUDA libraries (tfjs-node-gpu 4.x needs CUDA 11.x and cuDNN 8)`);
+    const engine = await TfjsEngine.create(loaded.tf, files, "tfjs-node-gpu").catch((error: Error) => {
+      reasons.push(`${TFJS_NODE_GPU} could not load the model (${error.message.split("\n")[0]})`);
+      return null;
+    });
+    if (engine) {
+      const [h, w] = files.spec.inputSize;
+      await engine.run(new Float32Array(3 * h * w), [1, 3, h, w], ["features"]);
+      if (probes.cudaLoaded()) return engine;
+      await engine.close();
+      reasons.push(`${TFJS_NODE_GPU} loaded but libtensorflow found no CUDA libraries (tfjs-node-gpu 4.x needs CUDA 11.x and cuDNN 8)`);
+    }
   } else {
     reasons.push(loaded.reason);
   }

@@ -105,6 +105,13 @@ describe.skipIf(!assets)("engine selection and the TF.js engine (MobileNet)", ()
     await expect(createFeatureEngine(onnx, files, "cuda", notInstalled)).rejects.toThrow(/^COURSE_TRAINING_DEVICE=cuda but no GPU engine works: CUDA execution provider unavailable .*tfjs-node-gpu is not usable/);
   }, 60_000);
 
+  it("falls back to the CPU when tfjs-node-gpu loads but cannot build the model", async () => {
+    const broken = probes({ loadTfjs: async () => ({ tf: { ...tf, loadLayersModel: async () => Promise.reject(new Error("bad topology")) } as typeof tf }) });
+    const engine = track(await createFeatureEngine(onnx, files, "auto", broken));
+    expect(engine.backend).toBe("onnxruntime-cpu");
+    expect(engine.note).toMatch(/@tensorflow\/tfjs-node-gpu could not load the model \(bad topology\)$/);
+  }, 60_000);
+
   it("COURSE_TRAINING_DEVICE=cpu never tries a GPU; unknown values are refused", async () => {
     let asked = false;
     const engine = track(await createFeatureEngine(onnx, files, "cpu", probes({ gpuPresent: () => ((asked = true), true) })));

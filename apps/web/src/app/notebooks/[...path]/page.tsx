@@ -1,6 +1,7 @@
 import type { Metadata, Route } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { cache } from "react";
 import { NotebookView } from "~/components/notebook";
 import { getLessonNotebook, notebookPathFromSegments } from "~/server/notebooks";
 
@@ -8,10 +9,12 @@ interface Props {
   params: Promise<{ path: string[] }>;
 }
 
-async function load(segments: string[]) {
-  const relative = notebookPathFromSegments(segments);
+/** Per request (keyed by a string, as React's cache compares arguments by identity): metadata and page read the file once. */
+const loadJoined = cache(async (joined: string) => {
+  const relative = notebookPathFromSegments(joined.split("/"));
   return relative ? getLessonNotebook(relative) : null;
-}
+});
+const load = (segments: string[]) => loadJoined(segments.join("/"));
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const found = await load((await params).path);
