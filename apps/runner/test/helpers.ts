@@ -1,20 +1,24 @@
-import { existsSync } from "node:fs";
 import { mkdir, readdir, symlink } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { ASSETS, findCourseAssets } from "../../../tooling/course-assets";
 
 export const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const repoRoot = path.resolve(packageDir, "../..");
 
-/** The shared offline assets (never copied into the repo); null when absent. */
-export function kaggleSampleDir(): string | null {
-  const assets = process.env.COURSE_ASSETS_DIR ?? path.resolve(repoRoot, "../shared/assets");
-  const dir = path.join(assets, "datasets/dogscats-kaggle-sample/train");
-  if (!existsSync(dir)) {
-    console.log(`skipping: Kaggle sample not found at ${dir} (set COURSE_ASSETS_DIR)`);
-    return null;
-  }
-  return dir;
+/**
+ * The shared dogs-vs-cats sample (never copied into the repo); null when absent: the caller skips, except in CI,
+ * where this throws (see tooling/course-assets.ts).
+ */
+export function kaggleSampleDir(what = "this runner test file"): string | null {
+  const assets = findCourseAssets(what, [ASSETS.kaggleSample]);
+  return assets === undefined ? null : path.join(assets, ASSETS.kaggleSample);
+}
+
+/** The shared pretrained models folder (holding mobilenet_v1_0.75_224/); null when absent, as {@link kaggleSampleDir}. */
+export function sharedModelsDir(what = "this runner test file"): string | null {
+  const assets = findCourseAssets(what, [ASSETS.mobilenet]);
+  return assets === undefined ? null : path.join(assets, "models");
 }
 
 /** A small Kaggle-style folder of symlinks to the first n cats and n dogs of the shared sample. */

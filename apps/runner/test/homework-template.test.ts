@@ -15,15 +15,13 @@ import { loadBenchmark, type Benchmark } from "../src/benchmark/manifest";
 import { defaultExecutorBinds, modelsMount } from "../src/config";
 import { DEFAULT_EXECUTOR, gradeNotebook, parseExecutor } from "../src/job/grade";
 import { DEFAULT_LIMITS } from "../src/sandbox/limits";
-import { kaggleSampleDir, repoRoot } from "./helpers";
+import { kaggleSampleDir, repoRoot, sharedModelsDir } from "./helpers";
 
-const sample = kaggleSampleDir();
-const modelsDir = path.resolve(process.env.COURSE_ASSETS_DIR ?? path.resolve(repoRoot, "../shared/assets"), "models");
-const hasModels = existsSync(path.join(modelsDir, "mobilenet_v1_0.75_224", "model.json"));
-if (!hasModels) console.log(`skipping the homework template test: no MobileNet in ${modelsDir}`);
+const sample = kaggleSampleDir("the homework template test");
+const modelsDir = sharedModelsDir("the homework template test");
 const template = path.join(repoRoot, "content/homework/lesson-1.ipynb");
 
-describe.skipIf(!sample || !hasModels || !existsSync("/usr/bin/bwrap"))("the Lesson 1 homework template", () => {
+describe.skipIf(!sample || !modelsDir || !existsSync("/usr/bin/bwrap"))("the Lesson 1 homework template", () => {
   let tmp: string;
   let bench: Benchmark;
   beforeAll(async () => {
@@ -37,7 +35,7 @@ describe.skipIf(!sample || !hasModels || !existsSync("/usr/bin/bwrap"))("the Les
 
   it("scores at least 97% on the hidden labels within the default time limit, as a valid executed notebook", async () => {
     const { binds, extraPath } = defaultExecutorBinds();
-    const models = modelsMount({ modelsDir });
+    const models = modelsMount({ modelsDir: modelsDir as string });
     const started = Date.now();
     const outcome = await gradeNotebook({
       notebook: readFileSync(template, "utf8"),

@@ -12,13 +12,11 @@ import { readNotebook, writeNotebook, type Notebook } from "@course/notebook";
 import { executeNotebook } from "@course/notebook/execute";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBenchmark } from "../src/benchmark/create";
-import { kaggleSampleDir, kaggleSubset, repoRoot } from "./helpers";
+import { kaggleSampleDir, kaggleSubset, repoRoot, sharedModelsDir } from "./helpers";
 
 const notebooksDir = path.join(repoRoot, "content/notebooks");
-const sample = kaggleSampleDir();
-const modelsDir = path.resolve(process.env.COURSE_ASSETS_DIR ?? path.resolve(repoRoot, "../shared/assets"), "models");
-const hasModels = existsSync(path.join(modelsDir, "mobilenet_v1_0.75_224", "model.json"));
-if (!hasModels) console.log(`skipping the lesson notebook runs: no MobileNet in ${modelsDir}`);
+const sample = kaggleSampleDir("the lesson notebook runs");
+const modelsDir = sharedModelsDir("the lesson notebook runs");
 
 const load = (name: string) => readNotebook(readFileSync(path.join(notebooksDir, name), "utf8"));
 
@@ -50,7 +48,7 @@ describe("content/notebooks", () => {
   });
 });
 
-describe.skipIf(!sample || !hasModels)("the lesson notebooks, executed", () => {
+describe.skipIf(!sample || !modelsDir)("the lesson notebooks, executed", () => {
   let tmp: string;
   let dataDir: string;
   const env = (extra: Record<string, string>) => ({ ...process.env, COURSE_MODEL_CACHE: path.join(tmp, "cache"), ...extra });
@@ -69,7 +67,7 @@ describe.skipIf(!sample || !hasModels)("the lesson notebooks, executed", () => {
     const result = await executeNotebook(load("lesson-0-setup.ipynb"), {
       cwd: tmp,
       timeoutMs: 120_000,
-      env: env({ COURSE_MODELS_FROM: modelsDir, COURSE_DATA_DIR: dataDir }),
+      env: env({ COURSE_MODELS_FROM: modelsDir as string, COURSE_DATA_DIR: dataDir }),
     });
     const { text } = outputsOf(result.notebook);
     expect(result.status, text).toBe("ok");
@@ -99,7 +97,7 @@ describe.skipIf(!sample || !hasModels)("the lesson notebooks, executed", () => {
     const result = await executeNotebook(load("lesson-1.ipynb"), {
       cwd: work,
       timeoutMs: 240_000,
-      env: env({ COURSE_MODELS_FROM: modelsDir, COURSE_DATA_DIR: dataDir }),
+      env: env({ COURSE_MODELS_FROM: modelsDir as string, COURSE_DATA_DIR: dataDir }),
     });
     const { text, mimeTypes } = outputsOf(result.notebook);
     expect(result.status, text).toBe("ok");

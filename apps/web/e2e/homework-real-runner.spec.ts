@@ -3,18 +3,19 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
+import { ASSETS, findCourseAssets } from "../../../tooling/course-assets";
 import { SEEDED } from "./support/accounts";
 import { signIn, signUp } from "./support/browser";
 import { repoRoot, startSite, type Site } from "./support/site";
 
 // The whole homework loop with nothing played by the test: the site and its local runner process, which grades
 // the Lesson 1 template in the bubblewrap sandbox against a benchmark built from the shared dogs-vs-cats sample.
-const assets = process.env.COURSE_ASSETS_DIR ?? path.resolve(repoRoot, "../shared/assets");
-const sample = path.join(assets, "datasets/dogscats-kaggle-sample/train");
-const models = path.join(assets, "models");
+// Missing assets skip it on a developer's machine and fail it in CI (tooling/course-assets.ts).
+const assets = findCourseAssets("the real-runner homework test", [ASSETS.kaggleSample, ASSETS.mobilenet]);
+const sample = path.join(assets ?? "", ASSETS.kaggleSample);
+const models = path.join(assets ?? "", "models");
 const missing = [
-  !fs.existsSync(sample) && `the dogs-vs-cats sample (${sample})`,
-  !fs.existsSync(path.join(models, "mobilenet_v1_0.75_224/model.json")) && `the pretrained MobileNet (${models})`,
+  assets === undefined && "the course assets (COURSE_ASSETS_DIR)",
   spawnSync("/usr/bin/bwrap", ["--version"]).status !== 0 && "bubblewrap (/usr/bin/bwrap)",
 ].filter(Boolean);
 if (missing.length) console.log(`skipping the real-runner homework test: missing ${missing.join(", ")}`);

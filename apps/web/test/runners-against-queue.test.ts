@@ -5,11 +5,12 @@ import path from "node:path";
 import type { PrismaClient } from "@course/db";
 import { createBenchmark } from "@course/runner";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ASSETS, findCourseAssets } from "../../../tooling/course-assets";
 
 // The real API code, the real database, and two real `course-runner work` processes with real sandboxes.
 const repo = path.resolve(import.meta.dirname, "../../..");
-const assets = process.env.COURSE_ASSETS_DIR ?? path.resolve(repo, "../shared/assets");
-const sample = path.join(assets, "datasets/dogscats-kaggle-sample/train");
+const assets = findCourseAssets("the two-runner test", [ASSETS.kaggleSample]);
+const sample = path.join(assets ?? "", ASSETS.kaggleSample);
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "runner-queue-"));
 // The sandbox runs as its own uid and must be able to reach the benchmark's public folders.
 fs.chmodSync(work, 0o755);
@@ -17,9 +18,8 @@ process.env.COURSE_DATA_DIR = path.join(work, "data");
 delete process.env.DATABASE_URL;
 
 const haveBwrap = spawnSync("/usr/bin/bwrap", ["--version"]).status === 0;
-const haveSample = fs.existsSync(sample);
+const haveSample = assets !== undefined;
 if (!haveBwrap) console.log("skipping the two-runner test: bubblewrap (/usr/bin/bwrap) is not installed");
-if (!haveSample) console.log(`skipping the two-runner test: ${sample} is absent`);
 
 const notebook = JSON.stringify({
   nbformat: 4,

@@ -3,7 +3,7 @@ import { access, mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
-import { JEKYLL_SEED, lessonSource, packageRoot, seedsPresent, removeTempDirs, tempDir, VIDEO_SEED } from "./helpers";
+import { JEKYLL_SEED, lessonSource, packageRoot, haveSeeds, removeTempDirs, tempDir, VIDEO_SEED } from "./helpers";
 
 afterAll(removeTempDirs);
 
@@ -23,7 +23,7 @@ async function cli(cwd: string, ...args: string[]): Promise<{ code: number; stdo
 
 const exists = (p: string) => access(p).then(() => true, () => false);
 
-describe.skipIf(!seedsPresent)("content-import CLI on the seed files", () => {
+describe.skipIf(!haveSeeds("the CLI tests on the seed files"))("content-import CLI on the seed files", () => {
   it("imports a lesson page and its transcript with chapters, then checks and exports", async () => {
     const root = await tempDir();
     const lesson = await cli(root, "lesson", JEKYLL_SEED, "--out", "content/lessons/", "--order", "3", "--duration", "31:14");

@@ -1,19 +1,23 @@
-import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { courseSeedsDir, findSharedFiles } from "../../../tooling/course-assets";
 
 export const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const repoRoot = path.resolve(packageRoot, "../..");
 export const realContentDir = path.join(repoRoot, "content");
 
-/** The seed documents live outside the repository (never committed). */
-export const seedsDir = process.env.COURSE_SEEDS_DIR ?? path.resolve(repoRoot, "../shared/seeds");
+/** The seed documents live outside the repository (never committed): COURSE_SEEDS_DIR, else ../shared/seeds. */
+export const seedsDir = courseSeedsDir();
 export const JEKYLL_SEED = path.join(seedsDir, "000_b71bd6da36893997.txt");
 export const VIDEO_SEED = path.join(seedsDir, "004_018c45894f7c08ec.txt");
-export const seedsPresent = existsSync(JEKYLL_SEED) && existsSync(VIDEO_SEED);
-if (!seedsPresent) console.warn(`[content tests] seed files not found in ${seedsDir}: seed-based tests are skipped`);
+
+/** Whether the seeds are there; when not, `what` is skipped (with a message), or fails in CI. */
+export function haveSeeds(what: string): boolean {
+  const required = [path.basename(JEKYLL_SEED), path.basename(VIDEO_SEED)];
+  return findSharedFiles({ what, dir: seedsDir, envVar: "COURSE_SEEDS_DIR", required }) !== undefined;
+}
 
 export const readSeed = (file: string) => readFile(file, "utf8");
 

@@ -12,9 +12,10 @@ import {
   toWebVTT,
   validateContent,
 } from "../src/index";
-import { JEKYLL_SEED, readSeed, seedsPresent, removeTempDirs, tempDir, VIDEO_SEED } from "./helpers";
+import { JEKYLL_SEED, readSeed, haveSeeds, removeTempDirs, tempDir, VIDEO_SEED } from "./helpers";
 
 afterAll(removeTempDirs);
+const seedsPresent = haveSeeds("the seed import tests");
 
 describe.skipIf(!seedsPresent)("seed 004: chapter list and Whisper transcript", () => {
   it("parses 372 cues and the 6 chapters, skipping the page headings", async () => {

@@ -19,11 +19,13 @@ import path from "node:path";
 import readline from "node:readline";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { courseAssetsDir } from "../../../tooling/course-assets";
 import { Backbone } from "./backbone";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, "../../..");
-const assets = process.env.COURSE_ASSETS_DIR ?? path.resolve(repoRoot, "../shared/assets");
+// A dev-only benchmark, so it may read the assets beside the repository; product code never does.
+const assets = courseAssetsDir();
 const modelDir = path.join(assets, "models", "mobilenet_v1_0.75_224");
 const imageDir = path.join(assets, "datasets", "dogscats-kaggle-sample", "train");
 const peer = path.join(repoRoot, "bench", "torch_mobilenet_features.py");

@@ -4,18 +4,17 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import sharp from "sharp";
 import * as tf from "@tensorflow/tfjs";
+import { ASSETS, findCourseAssets } from "../../../tooling/course-assets";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(here, "../../..");
 
-/** The shared offline assets, or undefined (with the reason printed) when absent. */
-export function assetsDir(): string | undefined {
-  const dir = process.env.COURSE_ASSETS_DIR ?? path.resolve(repoRoot, "../shared/assets");
-  if (!fs.existsSync(path.join(dir, "models", "mobilenet_v1_0.75_224", "model.json"))) {
-    console.warn(`skipping: shared assets not found at ${dir} (set COURSE_ASSETS_DIR)`);
-    return undefined;
-  }
-  return dir;
+/**
+ * The shared offline assets (COURSE_ASSETS_DIR, else ../shared/assets), or undefined when absent: the caller skips,
+ * except in CI, where this throws (see tooling/course-assets.ts).
+ */
+export function assetsDir(what = "this training test file", required: readonly string[] = [ASSETS.mobilenet]): string | undefined {
+  return findCourseAssets(what, required);
 }
 
 export function tempDir(prefix: string): string {
