@@ -126,7 +126,8 @@ async function commandTranscript(args: string[]): Promise<void> {
   console.log(`reading ${shown(input)}`);
   const result = await importTranscript({ input, lessonsDir, slug: opts.lesson, format: opts.format, updateChapters: opts.chapters, language: opts.language });
   const chapterNote = result.chapters.length === 0 ? "" : `, ${result.chapters.length} chapters`;
-  console.log(`imported ${result.cues} cues${chapterNote} (${result.format}) -> ${shown(result.transcriptFile)}`);
+  const emptyNote = result.emptySegments === 0 ? "" : ` (skipped ${result.emptySegments} empty)`;
+  console.log(`imported ${result.cues} cues${emptyNote}${chapterNote} (${result.format}) -> ${shown(result.transcriptFile)}`);
   if (result.skippedLines > 0) console.log(`  skipped ${result.skippedLines} heading lines`);
   if (result.chaptersWritten) {
     console.log(`  chapters written to ${shown(result.lessonFile)}: ${result.chapters.map((c) => `${formatTime(c.start)} ${c.title}`).join(", ")}`);

@@ -23,7 +23,10 @@ export interface ImportTranscriptResult {
   /** Chapters found in the input. */
   chapters: Chapter[];
   chaptersWritten: boolean;
+  /** Lines that were neither cues nor chapters (headings), skipped. */
   skippedLines: number;
+  /** Whisper segments without text, skipped. */
+  emptySegments: number;
   transcriptFile: string;
   lessonFile: string;
 }
@@ -64,6 +67,6 @@ export async function importTranscript(options: ImportTranscriptOptions): Promis
   const transcriptFile = path.join(options.lessonsDir, options.slug + TRANSCRIPT_SUFFIX);
   await writeFile(transcriptFile, serializeTranscriptFile(transcript), "utf8");
   if (chaptersWritten) await writeFile(lessonFile, lessonSource, "utf8");
-  return { format: parsed.format, cues: parsed.cues.length, chapters: parsed.chapters, chaptersWritten, skippedLines: parsed.skippedLines, transcriptFile, lessonFile };
+  return { format: parsed.format, cues: parsed.cues.length, chapters: parsed.chapters, chaptersWritten, skippedLines: parsed.skippedLines, emptySegments: parsed.emptySegments, transcriptFile, lessonFile };
 }
 

@@ -83,28 +83,34 @@ export interface ParseOptions {
 
 /** A Whisper line: `00:00:08.000 | text`. Hours are optional; "," is accepted for the fraction. */
 const WHISPER_TIMESTAMP = /^\d+:\d{2}(?::\d{2})?[.,]\d/;
+/**
+ * One token directly followed by `|`: a cue line whose timestamp may be malformed (`00:00:0x.000 | text`), so that
+ * it is reported as a bad timestamp. A chapter line has a title after its time, and that title may itself hold a
+ * `|` (`1:23 Setup | part 1`): the bar alone does not make a line a cue.
+ */
+const CUE_PREFIX = /^\d\S*[ \t]*\|/;
 
 type LineKind = "cue" | "chapter" | "other";
 
 function classify(line: string): LineKind {
-  if (line.includes("|") && /^\d/.test(line)) return "cue";
-  if (WHISPER_TIMESTAMP.test(line)) return "cue";
+  if (WHISPER_TIMESTAMP.test(line) || CUE_PREFIX.test(line)) return "cue";
   if (/^\d/.test(line)) return "chapter";
   return "other";
 }
 
+/** A parsed Whisper line; `text` is "" for an empty segment (`00:01:02.000 |`, or the timestamp alone). */
 function parseWhisperLine(line: string): { ok: true; start: number; text: string } | { ok: false; reason: string } {
   const bar = line.indexOf("|");
   if (bar < 0) {
+    const alone = parseCueTimestamp(line, ".,");
+    if (alone.ok) return { ok: true, start: alone.seconds, text: "" };
     const first = line.split(/\s+/, 1)[0] ?? "";
     return { ok: false, reason: `missing " | " separator between the timestamp "${first}" and the text` };
   }
   const stamp = line.slice(0, bar).trim();
   const parsed = parseCueTimestamp(stamp, ".,");
   if (!parsed.ok) return { ok: false, reason: `bad timestamp: ${parsed.reason}` };
-  const text = line.slice(bar + 1).trim();
-  if (text === "") return { ok: false, reason: `empty text after "${stamp} |"` };
-  return { ok: true, start: parsed.seconds, text };
+  return { ok: true, start: parsed.seconds, text: line.slice(bar + 1).trim() };
 }
 
 /** Result of reading a transcript document that may also carry a chapter list. */
@@ -113,31 +119,49 @@ export interface TranscriptDocument {
   chapters: Chapter[];
   /** Lines that were neither cues nor chapters (headings such as "Chapters"), skipped. */
   skippedLines: number;
+  /** Whisper segments without text (silence, music), skipped: each ends the cue before it. */
+  emptySegments: number;
 }
 
-function endWhisperCues(starts: readonly { start: number; text: string }[], duration: number | undefined): Cue[] {
-  return starts.map((cue, i) => {
-    const next = starts[i + 1];
+interface WhisperSegment {
+  start: number;
+  /** "" for an empty segment. */
+  text: string;
+  line: number;
+}
+
+/**
+ * Cues from the segments with text: each ends where the next segment starts (an empty one included: the words stop
+ * there), the last at the duration or after {@link DEFAULT_LAST_CUE_SECONDS}.
+ */
+function endWhisperCues(segments: readonly WhisperSegment[], duration: number | undefined): Cue[] {
+  const cues: Cue[] = [];
+  segments.forEach((cue, i) => {
+    if (cue.text === "") return;
+    // An empty segment at the cue's own start time (zero length) does not end it.
+    const next = segments.slice(i + 1).find((s) => s.start > cue.start);
     let end: number;
     if (next !== undefined) end = duration !== undefined ? Math.min(next.start, duration) : next.start;
     else if (duration !== undefined && duration > cue.start) end = duration;
     else end = cue.start + DEFAULT_LAST_CUE_SECONDS;
-    return { start: cue.start, end: roundMs(end), text: cue.text };
+    cues.push({ start: cue.start, end: roundMs(end), text: cue.text });
   });
+  return cues;
 }
 
 /**
  * Parses a Whisper transcript, one `HH:MM:SS.mmm | text` line per cue. A cue ends where the next
  * one starts; the last one ends at the video duration when known, else after
  * {@link DEFAULT_LAST_CUE_SECONDS}. With `document: true` the text may also hold a chapter list
- * (`m:ss Title` lines) and headings (lines not starting with a digit, skipped), like a video page
- * export; without it every non-blank line must be a cue. Throws a {@link ParseError} listing every bad line.
+ * (`m:ss Title` lines, `h:m:s` past the hour; titles may hold any character, `|` included) and headings
+ * (lines not starting with a digit, skipped), like a video page export; without it every non-blank line must be a
+ * cue. Empty segments (a timestamp without text) are skipped and counted. Throws a {@link ParseError} listing every
+ * bad line.
  */
 export function parseWhisperDocument(text: string, options: ParseOptions & { document?: boolean } = {}): TranscriptDocument {
   const source = options.source ?? "transcript";
   const issues: ParseIssue[] = [];
-  const starts: { start: number; text: string }[] = [];
-  const cueLines: number[] = [];
+  const segments: WhisperSegment[] = [];
   const chapters: Chapter[] = [];
   const chapterLines: number[] = [];
   let skippedLines = 0;
@@ -149,8 +173,7 @@ export function parseWhisperDocument(text: string, options: ParseOptions & { doc
     if (kind === "cue" || !options.document) {
       const parsed = parseWhisperLine(line);
       if (parsed.ok) {
-        starts.push({ start: parsed.start, text: parsed.text });
-        cueLines.push(lineNo);
+        segments.push({ start: parsed.start, text: parsed.text, line: lineNo });
       } else if (kind === "other") {
         issues.push({ line: lineNo, message: `expected a transcript line "HH:MM:SS.mmm | text", got "${line.slice(0, 60)}"` });
       } else {
@@ -170,19 +193,31 @@ export function parseWhisperDocument(text: string, options: ParseOptions & { doc
       skippedLines += 1;
     }
   });
-  if (starts.length === 0 && issues.length === 0) issues.push({ line: 1, message: "no transcript lines found (expected \"HH:MM:SS.mmm | text\")" });
+  const spoken = segments.filter((s) => s.text !== "");
+  if (spoken.length === 0 && issues.length === 0) {
+    const empty = segments.length > 0 ? ` with text (only ${segments.length} empty segment${segments.length === 1 ? "" : "s"})` : "";
+    issues.push({ line: 1, message: `no transcript lines${empty} found (expected "HH:MM:SS.mmm | text")` });
+  }
   // A Whisper cue ends where the next starts, so equal or descending starts are reported on the
-  // later line, in Whisper terms, instead of as zero-length or overlapping cues.
+  // later line, in Whisper terms, instead of as zero-length or overlapping cues. Whisper may put an
+  // empty segment at the same time as its neighbour; it must not go back in time either.
   let orderProblems = false;
-  starts.forEach((cue, i) => {
-    const previous = starts[i - 1];
-    if (previous === undefined || cue.start > previous.start) return;
+  let lastSpoken: WhisperSegment | undefined;
+  segments.forEach((segment, i) => {
+    const previous = segments[i - 1];
+    const against =
+      previous !== undefined && segment.start < previous.start ? previous
+      : segment.text !== "" && lastSpoken !== undefined && segment.start <= lastSpoken.start ? lastSpoken
+      : undefined;
+    if (segment.text !== "") lastSpoken = segment;
+    if (against === undefined) return;
     orderProblems = true;
-    const relation = cue.start === previous.start ? "at the same time as" : "before";
-    issues.push({ line: cueLines[i] ?? 0, message: `cue starts at ${formatTimestamp(cue.start)}, ${relation} the previous line ${cueLines[i - 1] ?? 0} (${formatTimestamp(previous.start)}): timestamps must increase` });
+    const relation = segment.start === against.start ? "at the same time as" : "before";
+    issues.push({ line: segment.line, message: `cue starts at ${formatTimestamp(segment.start)}, ${relation} the previous line ${against.line} (${formatTimestamp(against.start)}): timestamps must increase` });
   });
   if (orderProblems) throw new ParseError(source, issues.sort((a, b) => a.line - b.line));
-  const cues = endWhisperCues(starts, options.duration);
+  const cues = endWhisperCues(segments, options.duration);
+  const cueLines = spoken.map((s) => s.line);
   let chapterError: ParseError | undefined;
   try {
     finishChapters(source, chapters, chapterLines, [], options.duration);
@@ -197,7 +232,7 @@ export function parseWhisperDocument(text: string, options: ParseOptions & { doc
     throw new ParseError(source, [...error.issues, ...(chapterError?.issues ?? [])].sort((a, b) => a.line - b.line));
   }
   if (chapterError) throw chapterError;
-  return { cues, chapters, skippedLines };
+  return { cues, chapters, skippedLines, emptySegments: segments.length - spoken.length };
 }
 
 /** Parses a plain Whisper transcript (every non-blank line is `HH:MM:SS.mmm | text`). */
@@ -334,7 +369,7 @@ export function parseTranscript(text: string, options: ParseOptions & { format?:
   const format = !options.format || options.format === "auto" ? detectTranscriptFormat(text, options.source) : options.format;
   if (format === "whisper") return { format, ...parseWhisperDocument(text, { ...options, document: true }) };
   const cues = format === "vtt" ? parseWebVTT(text, options) : parseSRT(text, options);
-  return { format, cues, chapters: [], skippedLines: 0 };
+  return { format, cues, chapters: [], skippedLines: 0, emptySegments: 0 };
 }
 
 function escapeVttText(text: string): string {

@@ -3,7 +3,7 @@ import { access, mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
-import { JEKYLL_SEED, lessonSource, packageRoot, haveSeeds, removeTempDirs, tempDir, VIDEO_SEED } from "./helpers";
+import { JEKYLL_SEED, lessonSource, packageRoot, haveSeeds, removeTempDirs, seedWithWhisperQuirks, tempDir, VIDEO_SEED } from "./helpers";
 
 afterAll(removeTempDirs);
 
@@ -57,6 +57,27 @@ describe.skipIf(!haveSeeds("the CLI tests on the seed files"))("content-import C
     expect(vtt.stdout.startsWith("WEBVTT\n\n1\n00:00:00.000 --> 00:00:08.000\n")).toBe(true);
     const chapters = await cli(root, "export", "lesson-1", "--as", "chapters");
     expect(chapters.stdout).toContain("00:22:58.000 --> 00:31:14.000\nSuggestions");
+  });
+
+  it("imports a Whisper export with empty segments, a bar in a chapter title and chapters past the hour", async () => {
+    const root = await tempDir();
+    expect((await cli(root, "lesson", JEKYLL_SEED, "--out", "content/lessons/", "--duration", "1:20:00")).code).toBe(0);
+    await writeFile(path.join(root, "whisper.txt"), (await seedWithWhisperQuirks()).text);
+
+    const transcript = await cli(root, "transcript", "whisper.txt", "--lesson", "lesson-1", "--chapters");
+    expect(transcript.stderr).toBe("");
+    expect(transcript.code).toBe(0);
+    expect(transcript.stdout).toContain("imported 374 cues (skipped 4 empty), 8 chapters (whisper) -> content/lessons/lesson-1.transcript.json");
+    expect(transcript.stdout).toContain("  skipped 4 heading lines");
+    expect(transcript.stdout).toContain(
+      "chapters written to content/lessons/lesson-1.mdx: 0:00 Introduction, 1:23 Teaching | how this course works, 2:17 Paul Lockhart, " +
+        "4:40 The New Electricity, 9:00 Intuition, 22:58 Suggestions, 1:00:00 Questions from the forum, 1:12:07 Wrap-up | next steps",
+    );
+
+    expect((await cli(root, "check")).stdout).toMatch(/content ok: 1 lessons, 1 with transcripts/);
+    const chapters = await cli(root, "export", "lesson-1", "--as", "chapters");
+    expect(chapters.stdout).toContain("00:01:23.000 --> 00:02:17.000\nTeaching | how this course works");
+    expect(chapters.stdout).toContain("01:00:00.000 --> 01:12:07.000\nQuestions from the forum\n\n01:12:07.000 --> 01:20:00.000\nWrap-up | next steps");
   });
 });
 

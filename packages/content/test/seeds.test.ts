@@ -6,13 +6,14 @@ import {
   importTranscript,
   loadCourse,
   loadLesson,
+  loadTranscript,
   parseTranscript,
   parseWebVTT,
   toPlainText,
   toWebVTT,
   validateContent,
 } from "../src/index";
-import { JEKYLL_SEED, readSeed, haveSeeds, removeTempDirs, tempDir, VIDEO_SEED } from "./helpers";
+import { JEKYLL_SEED, readSeed, haveSeeds, removeTempDirs, seedWithWhisperQuirks, tempDir, VIDEO_SEED } from "./helpers";
 
 afterAll(removeTempDirs);
 const seedsPresent = haveSeeds("the seed import tests");
@@ -103,5 +104,55 @@ describe.skipIf(!seedsPresent)("seed 000: Jekyll lesson page", () => {
     expect(await validateContent(root)).toEqual([]);
     const stored = JSON.parse(await readFile(imported.transcriptFile, "utf8")) as { source: { format: string; file: string } };
     expect(stored.source).toEqual({ format: "whisper", file: path.basename(VIDEO_SEED) });
+  });
+});
+
+describe.skipIf(!seedsPresent)("seed 004 with what other Whisper exports hold: empty segments, a bar in a title, hours", () => {
+  const chapterStarts = [0, 83, 137, 280, 540, 1378, 3600, 4327];
+
+  it("skips and counts the empty segments, keeps the bar in the title and reads h:m:s chapters", async () => {
+    const { text, emptyAfter, duration } = await seedWithWhisperQuirks();
+    const doc = parseTranscript(text, { source: "004-quirks.txt", duration });
+    expect(doc.emptySegments).toBe(4);
+    expect(doc.skippedLines).toBe(4);
+    expect(doc.cues).toHaveLength(374);
+    expect(doc.chapters.map((c) => c.start)).toEqual(chapterStarts);
+    expect(doc.chapters[1]).toEqual({ start: 83, title: "Teaching | how this course works" });
+    expect(doc.chapters.slice(6)).toEqual([
+      { start: 3600, title: "Questions from the forum" },
+      { start: 4327, title: "Wrap-up | next steps" },
+    ]);
+    // A cue before an empty segment ends where the silence starts, not at the next words.
+    for (const i of emptyAfter.slice(0, -1)) {
+      const [cue, next] = [doc.cues[i]!, doc.cues[i + 1]!];
+      expect(cue.end).toBeGreaterThan(cue.start);
+      expect(cue.end).toBeCloseTo((cue.start + next.start) / 2, 3);
+    }
+    expect(doc.cues[371]).toMatchObject({ start: 1866.68, end: 1869.68 });
+    expect(doc.cues.slice(372).map((c) => [c.start, c.end])).toEqual([
+      [3600, 4327],
+      [4327, 4800],
+    ]);
+  });
+
+  it("imports into the lesson: transcript beside it, chapters in its front matter, read back by the loader", async () => {
+    const root = await tempDir();
+    const lessons = path.join(root, "lessons");
+    await mkdir(lessons);
+    const page = convertJekyllLesson(await readSeed(JEKYLL_SEED), { duration: 4800 });
+    await writeFile(path.join(lessons, `${page.slug}.mdx`), page.mdx);
+    const input = path.join(root, "lesson-1-whisper.txt");
+    await writeFile(input, (await seedWithWhisperQuirks()).text);
+
+    const imported = await importTranscript({ input, lessonsDir: lessons, slug: "lesson-1", updateChapters: true });
+    expect(imported).toMatchObject({ format: "whisper", cues: 374, emptySegments: 4, skippedLines: 4, chaptersWritten: true });
+    expect(imported.transcriptFile).toBe(path.join(lessons, "lesson-1.transcript.json"));
+
+    const lesson = await loadLesson(root, "lesson-1");
+    expect(lesson?.chapters.map((c) => c.start)).toEqual(chapterStarts);
+    expect(lesson?.chapters.at(-1)).toEqual({ start: 4327, title: "Wrap-up | next steps" });
+    expect((await loadTranscript(root, "lesson-1"))?.cues).toHaveLength(374);
+    expect(await readFile(path.join(lessons, "lesson-1.mdx"), "utf8")).toContain('{ start: "1:12:07", title: Wrap-up | next steps }');
+    expect(await validateContent(root, { compile: false })).toEqual([]);
   });
 });

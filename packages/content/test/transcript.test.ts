@@ -47,16 +47,41 @@ describe("parseWhisper", () => {
     ]);
   });
 
-  it("reports bad timestamps, missing separators and empty text with line numbers", () => {
+  it("reports bad timestamps and missing separators with line numbers", () => {
     const issues = issuesOf(() =>
-      parseWhisper(["00:00:00.000 | ok", "00:00:0x.000 | bad stamp", "00:00:05.000 no separator", "00:00:06.000 |   ", "just words", "00:61:00.000 | bad minutes"].join("\n")),
+      parseWhisper(["00:00:00.000 | ok", "00:00:0x.000 | bad stamp", "00:00:05.000 no separator", "00:00:06 | no fraction", "just words", "00:61:00.000 | bad minutes"].join("\n")),
     );
     expect(issues).toEqual([
       { line: 2, message: expect.stringContaining("bad timestamp") },
       { line: 3, message: expect.stringContaining('missing " | " separator') },
-      { line: 4, message: expect.stringContaining("empty text") },
+      { line: 4, message: 'bad timestamp: "00:00:06" is not a timestamp like 00:01:23.000' },
       { line: 5, message: expect.stringContaining('expected a transcript line "HH:MM:SS.mmm | text"') },
       { line: 6, message: expect.stringContaining("minutes must be 00-59") },
+    ]);
+  });
+
+  it("skips empty segments, counts them, and ends the cue before each one where it starts", () => {
+    // Whisper writes a segment without words for silence or music: `00:00:06.000 | ` (or the timestamp alone).
+    const text = ["00:00:00.000 | Good morning.", "00:00:04.000 |   ", "00:00:06.000 | Today we train a model.", "00:00:09.500", "00:00:09.500 | Let us start.", "00:00:12.000 |"].join("\n");
+    const doc = parseWhisperDocument(text);
+    expect(doc.cues).toEqual([
+      { start: 0, end: 4, text: "Good morning." },
+      { start: 6, end: 9.5, text: "Today we train a model." },
+      { start: 9.5, end: 12, text: "Let us start." },
+    ]);
+    expect(doc.emptySegments).toBe(3);
+    expect(parseWhisper(text)).toEqual(doc.cues);
+    // An empty segment at a cue's own start does not end it; it still may not go back in time.
+    expect(parseWhisper("00:00:01.000 | a\n00:00:01.000 |\n00:00:03.000 | b\n")[0]).toEqual({ start: 1, end: 3, text: "a" });
+    expect(issuesOf(() => parseWhisper("00:00:05.000 | a\n00:00:02.000 |\n00:00:08.000 | b\n"))).toEqual([
+      { line: 2, message: "cue starts at 00:00:02.000, before the previous line 1 (00:00:05.000): timestamps must increase" },
+    ]);
+    // Two cues with text at the same time stay an error, an empty segment between them or not.
+    expect(issuesOf(() => parseWhisper("00:00:01.000 | a\n00:00:01.000 |\n00:00:01.000 | b\n"))).toEqual([
+      { line: 3, message: "cue starts at 00:00:01.000, at the same time as the previous line 1 (00:00:01.000): timestamps must increase" },
+    ]);
+    expect(issuesOf(() => parseWhisper("00:00:01.000 |\n00:00:02.000 |\n"))).toEqual([
+      { line: 1, message: 'no transcript lines with text (only 2 empty segments) found (expected "HH:MM:SS.mmm | text")' },
     ]);
   });
 
@@ -88,6 +113,35 @@ describe("parseWhisperDocument", () => {
     ]);
     expect(doc.cues).toHaveLength(2);
     expect(doc.skippedLines).toBe(3);
+  });
+  it("keeps any character in chapter titles, a bar included", () => {
+    const doc = parseWhisperDocument("Chapters\n0:0 Welcome | what we build\n0:30 Q|A: 100% answered, \"quoted\" #1\n\n00:00:00.000 | hi\n", { document: true });
+    expect(doc.chapters).toEqual([
+      { start: 0, title: "Welcome | what we build" },
+      { start: 30, title: 'Q|A: 100% answered, "quoted" #1' },
+    ]);
+    expect(doc.cues).toEqual([{ start: 0, end: DEFAULT_LAST_CUE_SECONDS, text: "hi" }]);
+    // A time followed directly by a bar is a cue line with a bad timestamp, not a chapter titled "| ...".
+    expect(issuesOf(() => parseWhisperDocument("0:0 Intro\n1:30 | words\n00:00:00.000 | hi\n00:00:0x.000 | typo\n", { document: true }))).toEqual([
+      { line: 2, message: 'bad timestamp: "1:30" is not a timestamp like 00:01:23.000' },
+      { line: 4, message: 'bad timestamp: "00:00:0x.000" is not a timestamp like 00:01:23.000' },
+    ]);
+  });
+  it("reads chapter times past the hour written unpadded (h:m:s)", () => {
+    const doc = parseWhisperDocument("0:0 Start\n59:59 Almost\n1:0:0 One hour\n1:12:7 Later | still\n\n00:00:00.000 | hi\n1:15:00.000 | bye\n", {
+      document: true,
+      duration: 4800,
+    });
+    expect(doc.chapters).toEqual([
+      { start: 0, title: "Start" },
+      { start: 3599, title: "Almost" },
+      { start: 3600, title: "One hour" },
+      { start: 4327, title: "Later | still" },
+    ]);
+    expect(doc.cues).toEqual([
+      { start: 0, end: 4500, text: "hi" },
+      { start: 4500, end: 4800, text: "bye" },
+    ]);
   });
   it("reports malformed chapter lines and chapter order problems with line numbers", () => {
     const issues = issuesOf(() => parseWhisperDocument("0:5 Intro\n0:99 Bad\n0:3 Earlier\n00:00:00.000 | a\n", { document: true }));
