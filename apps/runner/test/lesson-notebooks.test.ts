@@ -15,8 +15,8 @@ import { createBenchmark } from "../src/benchmark/create";
 import { kaggleSampleDir, kaggleSubset, repoRoot, sharedModelsDir } from "./helpers";
 
 const notebooksDir = path.join(repoRoot, "content/notebooks");
-const sample = kaggleSampleDir("the lesson notebook runs");
-const modelsDir = sharedModelsDir("the lesson notebook runs");
+const sample = kaggleSampleDir("the lesson notebook test");
+const modelsDir = sharedModelsDir("the lesson notebook test");
 
 const load = (name: string) => readNotebook(readFileSync(path.join(notebooksDir, name), "utf8"));
 
