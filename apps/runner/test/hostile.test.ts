@@ -201,6 +201,30 @@ describe.skipIf(!hasBwrap)("hostile corpus in the bubblewrap sandbox", () => {
     expect(r.output).not.toContain("allocated");
   });
 
+  it("stops 8 GB of Buffers filled page by page (off the V8 heap): memory limit, within seconds", async () => {
+    const r = await runHostile("buffer-fill-8g.mjs", [], { wallTimeMs: 120_000 });
+    expect(r.ok).toBe(false);
+    expect(r.limit, r.output.slice(-500)).toBe("memory limit");
+    expect(r.output).not.toContain("filled 8 GB");
+    expect(r.output).not.toContain("filled 2112 MB");
+    // Ended by the memory cap, far from the wall time limit.
+    expect(r.durationMs).toBeLessThan(30_000);
+  });
+
+  it("caps the whole job, not each process: four children holding 1.5 GB each end as memory limit", async () => {
+    const r = await runHostile("fork-alloc.mjs", [], { wallTimeMs: 120_000, maxProcesses: 128 });
+    expect(r.ok).toBe(false);
+    expect(r.limit, r.output.slice(-500)).toBe("memory limit");
+    expect(r.outcome).toBe("killed");
+    expect(r.message).toContain("for all its processes together");
+    expect(r.output).not.toContain("all children survived");
+    expect(r.durationMs).toBeLessThan(30_000);
+    expect(["cgroup", "watchdog"]).toContain(r.memoryEnforcement);
+    // Each child alone stays under the per-process RLIMIT_DATA (2 GiB): only the job total stopped them.
+    expect(r.output).not.toMatch(/Array buffer allocation failed|ENOMEM/);
+    if (r.peakMemoryBytes !== null) expect(r.peakMemoryBytes).toBeLessThan(2 * 2048 * MiB);
+  });
+
   it("stops a growing JavaScript heap: memory limit", async () => {
     const r = await runHostile("heap-grow.mjs");
     expect(r.ok).toBe(false);
