@@ -81,7 +81,7 @@ async function detectOwn(): Promise<CgroupSupport> {
   const own = ownCgroup2Path((await readText("/proc/self/cgroup")) ?? "");
   if (own === null) return { ok: false, why: "this process is in no cgroup v2 (cgroup v1 host?)" };
   const rel = mount.root !== "/" && own.startsWith(mount.root) ? own.slice(mount.root.length) : own;
-  const dir = path.join(mount.mountPoint, rel);
+  const dir = path.join(mount.mountPoint, rel).replace(/(.)\/+$/, "$1");
   const controllers = await readText(path.join(dir, "cgroup.controllers"));
   if (controllers === null) return { ok: false, why: `cannot read ${dir}/cgroup.controllers` };
   if (!controllers.split(/\s+/).includes("memory")) {

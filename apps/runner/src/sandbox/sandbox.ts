@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { constants, existsSync, lstatSync, readlinkSync } from "node:fs";
-import { access, chmod, lchown, lstat, mkdtemp, readdir, readFile, readlink, rm, writeFile } from "node:fs/promises";
+import { access, chmod, lchown, lstat, mkdtemp, readdir, readlink, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { StringDecoder } from "node:string_decoder";

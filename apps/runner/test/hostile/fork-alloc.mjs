@@ -10,7 +10,8 @@ if (process.argv[2] === "child") {
     keep.push(b);
   }
   console.log(`child ${process.pid} holds 1.5 GB`);
-  setInterval(() => keep.length, 1000);
+  const hold = () => setTimeout(() => hold(keep.length), 1000);
+  hold();
 } else {
   const n = Number(process.argv[2] ?? 4);
   for (let i = 0; i < n; i++) spawn(process.execPath, [fileURLToPath(import.meta.url), "child"], { stdio: "inherit" });
