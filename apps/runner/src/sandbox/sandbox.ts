@@ -520,7 +520,7 @@ async function superviseChild(ctx: {
     return { ...base, ok: false, outcome: "killed", limit, message: describeLimit(limit, limits) + peak };
   }
   const firstLine = tail.split("\n", 1)[0] ?? "";
-  if (mode === "bwrap" && exitCode !== 0 && /^(bwrap|setpriv|prlimit): /.test(firstLine)) {
+  if (mode === "bwrap" && exitCode !== 0 && /^(bwrap|setpriv|prlimit|\/bin\/sh): /.test(firstLine)) {
     return { ...base, ok: false, outcome: "sandbox error", limit: null, message: `sandbox setup failed: ${firstLine}` };
   }
   const classified = classifyExit(exitCode, tail);
