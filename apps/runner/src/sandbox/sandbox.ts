@@ -440,12 +440,11 @@ async function superviseChild(ctx: {
             ? cgroup.oomKilled().then((oom) => {
                 if (oom) hitLimit("memory limit");
               })
-            : processTree(child.pid ?? -1)
-                .then((pids) => totalPrivateMemory(pids))
-                .then((used) => {
-                  peakMemoryBytes = Math.max(peakMemoryBytes ?? 0, used);
-                  if (used > limits.memoryBytes) hitLimit("memory limit");
-                });
+            : Promise.resolve().then(() => {
+                const used = totalPrivateMemory(processTree(child.pid ?? -1));
+                peakMemoryBytes = Math.max(peakMemoryBytes ?? 0, used);
+                if (used > limits.memoryBytes) hitLimit("memory limit");
+              });
           void check.catch(() => undefined).finally(() => {
             memoryBusy = false;
           });
