@@ -86,6 +86,10 @@ function executionOptions(settings: RunnerSettings, binds: string[] | undefined,
 async function describeMemoryCap(settings: RunnerSettings): Promise<string> {
   if (settings.memoryMb === 0) return "memory: no per-job cap (--memory-mb 0)";
   const cg = await detectMemoryCgroup(settings.memoryCgroup);
+  if (!cg.ok && settings.memoryCgroup !== "auto" && settings.memoryCgroup !== "off") {
+    // Asked for by name: do not quietly run with the weaker watchdog instead.
+    throw new ConfigError(`--memory-cgroup / RUNNER_MEMORY_CGROUP ${settings.memoryCgroup}: ${cg.why}`);
+  }
   const how = cg.ok ? cg.how : `the runner's /proc watchdog (every ${MEMORY_POLL_MS} ms; no cgroup: ${cg.why})`;
   const total = Math.floor(os.totalmem() / 2 ** 20);
   const warn = settings.memoryMb > total ? ` WARNING: more than this machine's ${total} MiB` : "";

@@ -157,6 +157,17 @@ describe.skipIf(!sample)("course-runner CLI", () => {
     }
   });
 
+  it("grade refuses a --memory-cgroup it cannot use instead of quietly falling back", async () => {
+    const nb = path.join(tmp, "nb-cg.ipynb");
+    await writeFile(nb, constantSubmission(0.7));
+    const r = await cli(
+      ["grade", nb, "--benchmark", bench, "--unsafe-no-sandbox", "--memory-cgroup", tmp, "--executor", `node ${path.join(fixtures, "mini-executor.mjs")} run`],
+      { COURSE_RUNNER_JOBS_DIR: path.join(tmp, "jobs") },
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`error: --memory-cgroup / RUNNER_MEMORY_CGROUP ${tmp}: ${tmp} is not a cgroup v2 directory`);
+  });
+
   it("work needs a server, a token and benchmarks", async () => {
     const r = await cli(["work", "--server", "http://127.0.0.1:9"], { RUNNER_TOKEN: "", COURSE_SERVER_URL: "" });
     expect(r.code).toBe(2);
