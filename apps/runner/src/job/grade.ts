@@ -243,7 +243,9 @@ export async function gradeNotebook(opts: GradeOptions): Promise<GradeOutcome> {
 
     let executedNotebook: string | null = null;
     try {
-      executedNotebook = (await readUntrustedFile(path.join(workDir, EXECUTED_FILE), DEFAULT_MAX_EXECUTED_BYTES)).toString("utf8");
+      // Outputs up to the cap (JSON-escaped, split into lines) plus the notebook itself must fit.
+      const maxExecuted = Math.max(DEFAULT_MAX_EXECUTED_BYTES, 2 * limits.maxOutputBytes + nbBytes.length);
+      executedNotebook = (await readUntrustedFile(path.join(workDir, EXECUTED_FILE), maxExecuted)).toString("utf8");
     } catch (e) {
       if (!(e instanceof UntrustedFileError)) throw e;
       log("runner", `no executed notebook: ${e.message}`);
