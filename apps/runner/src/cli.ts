@@ -1,4 +1,5 @@
 import { readFile, writeFile } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { createBenchmark } from "./benchmark/create";
@@ -9,7 +10,8 @@ import { gradeNotebook, parseExecutor } from "./job/grade";
 import { HttpJobSource } from "./job/http-source";
 import { runWorker } from "./job/worker";
 import type { LogLine, Scores } from "./protocol";
-import { checkSandbox, type SandboxMode } from "./sandbox/sandbox";
+import { detectMemoryCgroup } from "./sandbox/cgroup";
+import { checkSandbox, MEMORY_POLL_MS, type SandboxMode } from "./sandbox/sandbox";
 import { scoreSubmissionFile } from "./scoring/score-file";
 
 const USAGE = `course-runner: the grading worker
@@ -22,11 +24,12 @@ const USAGE = `course-runner: the grading worker
                      [--unsafe-no-sandbox] [--name s] [--backend s] [limits]
   course-runner check                      is the bubblewrap sandbox usable here?
 
-limits: --timeout s  --cell-timeout s  --memory-mb n (RLIMIT_DATA per process, 0 = none)  --heap-mb n  --max-processes n
+limits: --timeout s  --cell-timeout s  --memory-mb n (the whole job, default 4096, 0 = none)  --heap-mb n  --max-processes n
+        --memory-cgroup auto|off|<dir> (cgroup v2 for the memory cap; else a /proc watchdog)
         --max-file-mb n  --max-output-mb n  --max-disk-mb n  --tmp-mb n  --sandbox-uid n (when root; default 64000)
         --models-dir <dir>  pretrained models (<id>/model.json) for notebooks, read-only at /opt/models (COURSE_MODELS_FROM)
 env:    RUNNER_TOKEN COURSE_SERVER_URL COURSE_BENCHMARKS_DIR COURSE_NOTEBOOK_EXECUTOR COURSE_RUNNER_JOBS_DIR COURSE_BWRAP
-        RUNNER_NAME COURSE_ML_BACKEND RUNNER_TIMEOUT_S RUNNER_CELL_TIMEOUT_S RUNNER_MEMORY_MB RUNNER_HEAP_MB
+        RUNNER_NAME COURSE_ML_BACKEND RUNNER_TIMEOUT_S RUNNER_CELL_TIMEOUT_S RUNNER_MEMORY_MB RUNNER_MEMORY_CGROUP RUNNER_HEAP_MB
         RUNNER_MAX_PROCESSES RUNNER_MAX_FILE_MB RUNNER_MAX_OUTPUT_MB RUNNER_MAX_DISK_MB RUNNER_TMP_MB RUNNER_SANDBOX_UID
 `;
 
@@ -36,6 +39,7 @@ const LIMIT_OPTIONS = {
   timeout: { type: "string" },
   "cell-timeout": { type: "string" },
   "memory-mb": { type: "string" },
+  "memory-cgroup": { type: "string" },
   "heap-mb": { type: "string" },
   "max-processes": { type: "string" },
   "max-file-mb": { type: "string" },
@@ -74,7 +78,22 @@ function executionOptions(settings: RunnerSettings, binds: string[] | undefined,
     extraPath: defaults.extraPath,
     bwrapPath: settings.bwrapPath,
     sandboxUid: settings.sandboxUid,
+    memoryCgroup: settings.memoryCgroup,
   };
+}
+
+/** One line on how the job memory cap is enforced here (cgroup v2 or the /proc watchdog, and why). */
+async function describeMemoryCap(settings: RunnerSettings): Promise<string> {
+  if (settings.memoryMb === 0) return "memory: no per-job cap (--memory-mb 0)";
+  const cg = await detectMemoryCgroup(settings.memoryCgroup);
+  if (!cg.ok && settings.memoryCgroup !== "auto" && settings.memoryCgroup !== "off") {
+    // Asked for by name: do not quietly run with the weaker watchdog instead.
+    throw new ConfigError(`--memory-cgroup / RUNNER_MEMORY_CGROUP ${settings.memoryCgroup}: ${cg.why}`);
+  }
+  const how = cg.ok ? cg.how : `the runner's /proc watchdog (every ${MEMORY_POLL_MS} ms; no cgroup: ${cg.why})`;
+  const total = Math.floor(os.totalmem() / 2 ** 20);
+  const warn = settings.memoryMb > total ? ` WARNING: more than this machine's ${total} MiB` : "";
+  return `memory: ${settings.memoryMb} MiB per job (all its processes), enforced by ${how}${warn}`;
 }
 
 function str(v: unknown): string | undefined {
@@ -86,6 +105,7 @@ function settingsFrom(values: Record<string, unknown>): RunnerSettings {
     timeoutSeconds: str(values.timeout),
     cellTimeoutSeconds: str(values["cell-timeout"]),
     memoryMb: str(values["memory-mb"]),
+    memoryCgroup: str(values["memory-cgroup"]),
     heapMb: str(values["heap-mb"]),
     maxProcesses: str(values["max-processes"]),
     maxFileMb: str(values["max-file-mb"]),
@@ -219,6 +239,7 @@ async function cmdGrade(args: string[]): Promise<number> {
   const settings = settingsFrom(values);
   const mode = await sandboxMode(values["unsafe-no-sandbox"] ?? false, settings);
   const bench = await loadBenchmark(values.benchmark);
+  console.error(`[runner] ${await describeMemoryCap(settings)}`);
   const outcome = await gradeNotebook({
     ...executionOptions(settings, values.bind, mode),
     notebook: await readFile(file),
@@ -265,6 +286,7 @@ async function cmdWork(args: string[]): Promise<number> {
   });
   const log = (m: string) => console.error(`${new Date().toISOString()} ${m}`);
   log(`runner ${capabilities.runnerName}: ${capabilities.cpuModel} x${capabilities.cpuCount}, GPU ${capabilities.gpu ?? "none"}, backend ${capabilities.backend}, sandbox ${capabilities.sandbox}`);
+  log(await describeMemoryCap(settings));
   log(`serving ${settings.serverUrl}`);
   const source = new HttpJobSource({ serverUrl: settings.serverUrl, token: settings.token, capabilities, log });
   const ac = new AbortController();

@@ -27,7 +27,13 @@ export const RunnerSettingsSchema = z.object({
   backend: z.string().min(1).max(100).optional(),
   timeoutSeconds: posInt("timeout (s)"),
   cellTimeoutSeconds: posInt("cell timeout (s)").optional(),
+  /** The whole job's memory (all its processes); 0 = no limit. */
   memoryMb: nonNegInt("memory (MiB)"),
+  /** "auto", "off" or a delegated cgroup v2 directory for the jobs' memory caps (see sandbox/cgroup.ts). */
+  memoryCgroup: z
+    .string()
+    .min(1, "memory cgroup: empty")
+    .refine((v) => v === "auto" || v === "off" || v.startsWith("/"), 'memory cgroup: expected "auto", "off" or an absolute path to a cgroup v2 directory'),
   heapMb: nonNegInt("JavaScript heap (MiB)"),
   maxProcesses: posInt("max processes"),
   maxFileMb: posInt("max file size (MiB)"),
@@ -53,6 +59,7 @@ export const ENV_VARS = {
   timeoutSeconds: "RUNNER_TIMEOUT_S",
   cellTimeoutSeconds: "RUNNER_CELL_TIMEOUT_S",
   memoryMb: "RUNNER_MEMORY_MB",
+  memoryCgroup: "RUNNER_MEMORY_CGROUP",
   heapMb: "RUNNER_HEAP_MB",
   maxProcesses: "RUNNER_MAX_PROCESSES",
   maxFileMb: "RUNNER_MAX_FILE_MB",
@@ -69,6 +76,7 @@ const DEFAULTS = {
   runnerName: os.hostname(),
   timeoutSeconds: DEFAULT_LIMITS.wallTimeMs / 1000,
   memoryMb: DEFAULT_LIMITS.memoryBytes / MiB,
+  memoryCgroup: "auto",
   heapMb: DEFAULT_LIMITS.nodeHeapMb ?? 0,
   maxProcesses: DEFAULT_LIMITS.maxProcesses,
   maxFileMb: DEFAULT_LIMITS.maxFileBytes / MiB,

@@ -24,12 +24,15 @@ export { HttpJobSource, RunnerProtocolError, backoffMs, type HttpJobSourceOption
 export { LeaseLostError, type JobSource } from "./job/job-source";
 export { processJob, runWorker, type JobOutcome, type WorkerOptions } from "./job/worker";
 export { classifyExit, DEFAULT_LIMITS, type LimitReason, type SandboxLimits } from "./sandbox/limits";
+export { detectMemoryCgroup, type CgroupSupport, type MemoryCgroupSetting } from "./sandbox/cgroup";
 export {
   checkSandbox,
+  MEMORY_POLL_MS,
   runSandboxed,
   SANDBOX_WORK_DIR,
   SandboxUnavailableError,
   type SandboxBind,
+  type MemoryEnforcement,
   type SandboxMode,
   type SandboxOptions,
   type SandboxResult,

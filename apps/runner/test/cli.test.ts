@@ -4,7 +4,7 @@ import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadSettings } from "../src/config";
+import { limitsFromSettings, loadSettings } from "../src/config";
 import { kaggleSampleDir, kaggleSubset, packageDir } from "./helpers";
 import { close, fakeServer, job, listen, newState, TOKEN } from "./fake-web-app";
 import { constantSubmission } from "./notebooks";
@@ -31,6 +31,22 @@ describe("loadSettings", () => {
     expect(s.token).toBe("t");
     expect(s.executor).toBe("course-notebook run");
     expect(loadSettings({}, { COURSE_NOTEBOOK_EXECUTOR: "node x.js run" }).executor).toBe("node x.js run");
+  });
+
+  it("caps each job's total memory at 4 GiB by default, under a cgroup when one can be used", () => {
+    const s = loadSettings({}, {});
+    expect(s.memoryMb).toBe(4096);
+    expect(s.memoryCgroup).toBe("auto");
+    const limits = limitsFromSettings(s);
+    expect(limits.memoryBytes).toBe(4096 * 2 ** 20);
+    // The V8 heap cap stays below the job's memory, so V8's own error comes first for heap growth.
+    expect((limits.nodeHeapMb ?? 0) * 2 ** 20).toBeLessThan(limits.memoryBytes);
+    expect(loadSettings({}, { RUNNER_MEMORY_MB: "2048", RUNNER_MEMORY_CGROUP: "off" })).toMatchObject({ memoryMb: 2048, memoryCgroup: "off" });
+    expect(loadSettings({ memoryCgroup: "/sys/fs/cgroup/runner.slice/jobs" }, {}).memoryCgroup).toBe("/sys/fs/cgroup/runner.slice/jobs");
+    expect(() => loadSettings({}, { RUNNER_MEMORY_CGROUP: "sometimes" })).toThrow(
+      /memory cgroup: expected "auto", "off" or an absolute path to a cgroup v2 directory \(from env RUNNER_MEMORY_CGROUP\)/,
+    );
+    expect(() => loadSettings({ memoryMb: "-1" }, {})).toThrow(/memory \(MiB\): expected >= 0 \(from flag\)/);
   });
 });
 
@@ -108,6 +124,8 @@ describe.skipIf(!sample)("course-runner CLI", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/overall\s+10\s+50\.00%/);
     expect(r.stderr).toContain("[runner] executing notebook (sandboxed, timeout 60 s)");
+    // How the memory cap is enforced on this machine is said up front.
+    expect(r.stderr).toMatch(/\[runner\] memory: 4096 MiB per job \(all its processes\), enforced by (cgroup v2 under |the runner's \/proc watchdog)/);
     expect(await readFile(out, "utf8")).toContain("found 10 test images");
   });
 
@@ -137,6 +155,17 @@ describe.skipIf(!sample)("course-runner CLI", () => {
     } finally {
       await close(server);
     }
+  });
+
+  it("grade refuses a --memory-cgroup it cannot use instead of quietly falling back", async () => {
+    const nb = path.join(tmp, "nb-cg.ipynb");
+    await writeFile(nb, constantSubmission(0.7));
+    const r = await cli(
+      ["grade", nb, "--benchmark", bench, "--unsafe-no-sandbox", "--memory-cgroup", tmp, "--executor", `node ${path.join(fixtures, "mini-executor.mjs")} run`],
+      { COURSE_RUNNER_JOBS_DIR: path.join(tmp, "jobs") },
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`error: --memory-cgroup / RUNNER_MEMORY_CGROUP ${tmp}: ${tmp} is not a cgroup v2 directory`);
   });
 
   it("work needs a server, a token and benchmarks", async () => {

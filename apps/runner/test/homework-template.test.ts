@@ -37,6 +37,7 @@ describe.skipIf(!sample || !modelsDir || !existsSync("/usr/bin/bwrap"))("the Les
     const { binds, extraPath } = defaultExecutorBinds();
     const models = modelsMount({ modelsDir: modelsDir as string });
     const started = Date.now();
+    const runnerLines: string[] = [];
     const outcome = await gradeNotebook({
       notebook: readFileSync(template, "utf8"),
       benchmark: bench,
@@ -46,7 +47,10 @@ describe.skipIf(!sample || !modelsDir || !existsSync("/usr/bin/bwrap"))("the Les
       env: models.env,
       extraPath,
       limits: DEFAULT_LIMITS,
+      onLog: (l) => runnerLines.push(l.text),
     });
+    // The default per-job memory cap must leave the real homework room: say how much it used.
+    console.log(runnerLines.find((l) => l.startsWith("memory: peak")) ?? "memory: no peak reported");
     if (!outcome.ok) throw new Error(`${outcome.reason}: ${outcome.message}`);
     expect(Date.now() - started).toBeLessThan(DEFAULT_LIMITS.wallTimeMs);
     expect(outcome.scores.overall.count).toBe(400);

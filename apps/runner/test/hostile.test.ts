@@ -13,6 +13,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { runSandboxed, type SandboxResult } from "../src/sandbox/sandbox";
+import type { MemoryCgroupSetting } from "../src/sandbox/cgroup";
 import type { SandboxLimits } from "../src/sandbox/limits";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -75,7 +76,12 @@ function hostProcessesWith(text: string): string[] {
   return found;
 }
 
-async function runHostile(script: string, args: string[] = [], extra: Partial<SandboxLimits> = {}): Promise<SandboxResult & { output: string }> {
+async function runHostile(
+  script: string,
+  args: string[] = [],
+  extra: Partial<SandboxLimits> = {},
+  memoryCgroup?: MemoryCgroupSetting,
+): Promise<SandboxResult & { output: string }> {
   const workDir = await mkdtemp(path.join(root, "job-"));
   let output = "";
   const result = await runSandboxed({
@@ -88,6 +94,7 @@ async function runHostile(script: string, args: string[] = [], extra: Partial<Sa
       { source: path.join(benchDir, "test"), target: "/data/test" },
     ],
     limits: { ...limits, ...extra },
+    memoryCgroup,
     onStdout: (s) => {
       if (output.length < 200_000) output += s;
     },
@@ -199,6 +206,47 @@ describe.skipIf(!hasBwrap)("hostile corpus in the bubblewrap sandbox", () => {
     expect(r.ok).toBe(false);
     expect(r.limit, r.output.slice(0, 500)).toBe("memory limit");
     expect(r.output).not.toContain("allocated");
+  });
+
+  it("stops 8 GB of Buffers filled page by page (off the V8 heap): memory limit, within seconds", async () => {
+    const r = await runHostile("buffer-fill-8g.mjs", [], { wallTimeMs: 120_000 });
+    expect(r.ok).toBe(false);
+    expect(r.limit, r.output.slice(-500)).toBe("memory limit");
+    expect(r.output).not.toContain("filled 8 GB");
+    expect(r.output).not.toContain("filled 2112 MB");
+    // Ended by the memory cap, far from the wall time limit.
+    expect(r.durationMs).toBeLessThan(30_000);
+  });
+
+  it("caps the whole job, not each process: four children holding 1.5 GB each end as memory limit", async () => {
+    const r = await runHostile("fork-alloc.mjs", [], { wallTimeMs: 120_000, maxProcesses: 128 });
+    expect(r.ok).toBe(false);
+    expect(r.limit, r.output.slice(-500)).toBe("memory limit");
+    expect(r.outcome).toBe("killed");
+    expect(r.message).toContain("for all its processes together");
+    expect(r.output).not.toContain("all children survived");
+    expect(r.durationMs).toBeLessThan(30_000);
+    expect(["cgroup", "watchdog"]).toContain(r.memoryEnforcement);
+    // Each child alone stays under the per-process RLIMIT_DATA (2 GiB): only the job total stopped them.
+    expect(r.output).not.toMatch(/Array buffer allocation failed|ENOMEM/);
+    if (r.peakMemoryBytes !== null) expect(r.peakMemoryBytes).toBeLessThan(2 * 2048 * MiB);
+  });
+
+  it("the /proc watchdog alone (--memory-cgroup off) stops the forked allocators too", async () => {
+    const r = await runHostile("fork-alloc.mjs", [], { wallTimeMs: 120_000, maxProcesses: 128 }, "off");
+    expect(r.memoryEnforcement).toBe("watchdog");
+    expect(r.limit, r.output.slice(-500)).toBe("memory limit");
+    expect(r.message).toMatch(/\(\d+ MiB in use when it was stopped\)/);
+    expect(r.durationMs).toBeLessThan(30_000);
+  });
+
+  // Where a delegated cgroup v2 directory exists (COURSE_TEST_MEMORY_CGROUP=/sys/fs/cgroup/<dir>, writable, with
+  // the memory controller and no processes), the kernel's memory.max is exercised too.
+  it.skipIf(!process.env.COURSE_TEST_MEMORY_CGROUP)("a delegated cgroup v2 (memory.max) stops the forked allocators", async () => {
+    const r = await runHostile("fork-alloc.mjs", [], { wallTimeMs: 120_000, maxProcesses: 128 }, process.env.COURSE_TEST_MEMORY_CGROUP);
+    expect(r.memoryEnforcement).toBe("cgroup");
+    expect(r.limit, r.output.slice(-500)).toBe("memory limit");
+    expect(r.durationMs).toBeLessThan(30_000);
   });
 
   it("stops a growing JavaScript heap: memory limit", async () => {

@@ -71,4 +71,58 @@ ids.length`,
     expect(JSON.stringify(executed.cells[0]?.outputs)).toContain("found 8 test images");
     expect(executed.cells[1]?.outputs.some((o) => o.output_type === "execute_result")).toBe(true);
   }, 120_000);
+
+  it("a notebook printing 1 GB fails as output limit within seconds, with the executed notebook cut at the limit", async () => {
+    const { binds, extraPath } = defaultExecutorBinds(path.join(monorepo, "apps"));
+    const maxOutputBytes = 2 * 1024 * 1024;
+    const outcome = await gradeNotebook({
+      notebook: tsNotebook(
+        `const line = "x".repeat(1023);
+for (let i = 0; i < 1024 * 1024; i++) console.log(line);
+console.log("printed 1 GB");`,
+        `require("node:fs").writeFileSync("submission.csv", "id,label\n");`,
+      ),
+      benchmark: bench,
+      executor: parseExecutor(executor),
+      jobsDir: path.join(tmp, "jobs"),
+      readOnlyBinds: binds,
+      extraPath,
+      limits: { wallTimeMs: 120_000, maxOutputBytes },
+    });
+    expect(outcome.ok).toBe(false);
+    if (outcome.ok) return;
+    expect(outcome.reason, outcome.message).toBe("output limit");
+    expect(outcome.message).toContain("more than 2 MiB of output (2097152 bytes)");
+    expect(outcome.message).toContain("the executed notebook shows its output up to the limit");
+    // Far from the 120 s wall time: the executor stopped the notebook at the cap.
+    expect(outcome.timings.executeMs).toBeLessThan(60_000);
+    const nb = outcome.executedNotebook ?? "";
+    expect(Buffer.byteLength(nb)).toBeLessThan(3 * maxOutputBytes);
+    expect(nb).toContain("[output truncated");
+    expect(nb).toContain("OutputLimitExceeded");
+    const cells = (JSON.parse(nb) as { cells: { outputs: unknown[] }[] }).cells;
+    expect(JSON.stringify(cells[0]?.outputs)).not.toContain("printed 1 GB");
+    expect(cells[1]?.outputs).toEqual([]);
+  }, 150_000);
+
+  it("a notebook filling Buffers far past the job's memory fails as memory limit within seconds", async () => {
+    const { binds, extraPath } = defaultExecutorBinds(path.join(monorepo, "apps"));
+    const outcome = await gradeNotebook({
+      notebook: tsNotebook(
+        `const keep: Buffer[] = [];
+for (let i = 0; i < 128; i++) keep.push(Buffer.alloc(64 * 1024 * 1024, i));
+console.log("filled 8 GB");`,
+      ),
+      benchmark: bench,
+      executor: parseExecutor(executor),
+      jobsDir: path.join(tmp, "jobs"),
+      readOnlyBinds: binds,
+      extraPath,
+      limits: { wallTimeMs: 120_000, memoryBytes: 1536 * 1024 * 1024, nodeHeapMb: 512 },
+    });
+    expect(outcome.ok).toBe(false);
+    if (outcome.ok) return;
+    expect(outcome.reason, outcome.message).toBe("memory limit");
+    expect(outcome.timings.executeMs).toBeLessThan(60_000);
+  }, 150_000);
 });

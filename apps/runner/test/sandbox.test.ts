@@ -23,7 +23,7 @@ describe("sandbox configuration", () => {
     delete process.env.RUNNER_TOKEN_FOR_TEST;
     expect(Object.keys(env).sort()).toEqual(["EXTRA", "HOME", "LANG", "LC_ALL", "NODE_OPTIONS", "PATH", "TMPDIR", "USER"]);
     expect(env.PATH?.startsWith("/opt/course/node_modules/.bin:")).toBe(true);
-    expect(env.NODE_OPTIONS).toBe("--max-old-space-size=4096");
+    expect(env.NODE_OPTIONS).toBe(`--max-old-space-size=${DEFAULT_LIMITS.nodeHeapMb}`);
     expect(() => sandboxEnv({ env: { "BAD NAME": "x" } }, DEFAULT_LIMITS, "/work")).toThrow(/invalid variable name/);
   });
 

@@ -149,6 +149,36 @@ describe.skipIf(!sample || !hasBwrap)("runWorker against a fake web app", () => 
     }
   });
 
+  it("fails a notebook whose forked processes together exceed the job's memory as memory limit, then serves the next job", async () => {
+    const state = newState();
+    // Three children of 1.5 GB each: every one is under the per-process limit (2 GiB), the job is not.
+    const hog = notebook(
+      `const { spawn } = await import("node:child_process");
+for (let i = 0; i < 3; i++) spawn(process.execPath, ["-e", "const k = []; for (let i = 0; i < 6; i++) k.push(Buffer.alloc(256 << 20, 1)); console.log('holding 1.5 GB'); setTimeout(() => k, 60000)"], { stdio: "inherit" });
+await new Promise((r) => setTimeout(r, 60000));`,
+    );
+    state.queue.push(job("job-hog", hog), job("job-after", constantSubmission(0.8)));
+    const server = fakeServer(state);
+    const port = await listen(server);
+    try {
+      const source = new HttpJobSource({ serverUrl: `http://127.0.0.1:${port}`, token: TOKEN, capabilities, waitSeconds: 1 });
+      const started = Date.now();
+      const outcomes = await runWorker(workerOpts(source, { maxJobs: 2, limits: { ...workerOpts(source).limits, wallTimeMs: 90_000, maxProcesses: 128 } }));
+      expect(outcomes.map((o) => [o.jobId, o.status, o.reason])).toEqual([
+        ["job-hog", "failed", "memory limit"],
+        ["job-after", "completed", undefined],
+      ]);
+      // Both jobs well inside the hog's 90 s wall time.
+      expect(Date.now() - started).toBeLessThan(60_000);
+      const failed = state.fails[0]?.body;
+      expect(failed?.reason).toBe("memory limit");
+      expect(failed?.message).toContain("2048 MiB for all its processes together");
+      expect(state.badBodies).toEqual([]);
+    } finally {
+      await close(server);
+    }
+  }, 120_000);
+
   it("abandons the running job when the runner is stopped, and keeps heartbeats from piling up", async () => {
     const state = newState();
     state.queue.push(job("job-stop", notebook(`await new Promise((r) => setTimeout(r, 60_000));`)));

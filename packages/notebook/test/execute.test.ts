@@ -263,11 +263,11 @@ describe("limits", () => {
     expect(beats.every((b) => b.event === "heartbeat" && b.elapsedMs >= 150)).toBe(true);
   });
 
-  it("caps output size with a note where it was cut, and keeps running", async () => {
+  it("with outputLimit: truncate, caps output size with a note where it was cut, and keeps running", async () => {
     const events: ExecutionEvent[] = [];
     const result = await executeNotebook(
       notebook([code("for (let i = 0; i < 200; i++) console.log(`line ${i} `.padEnd(49, '.'));"), code("console.log('more'); display.html('<p>x</p>'); 41 + 1")]),
-      { maxOutputBytes: 1000, onEvent: (e) => events.push(e) },
+      { maxOutputBytes: 1000, outputLimit: "truncate", onEvent: (e) => events.push(e) },
     );
     expect(result.status).toBe("ok");
     expect(result.outputTruncated).toBe(true);
@@ -280,6 +280,45 @@ describe("limits", () => {
     expect(outputsOf(result.notebook, 1)).toEqual([]);
     expect(result.notebook.cells[1]).toMatchObject({ execution_count: 2 });
     expect(events.filter((e) => e.event === "output-truncated")).toEqual([{ event: "output-truncated", index: 0, limitBytes: 1000 }]);
+  });
+});
+
+describe("output limit (default: the notebook fails)", () => {
+  it("stops a notebook printing 1 GB in a loop within seconds: output-limit, bounded outputs, later cells not run", async () => {
+    const events: ExecutionEvent[] = [];
+    const t0 = Date.now();
+    const result = await executeNotebook(
+      notebook([
+        code("const line = 'x'.repeat(1023);\nfor (let i = 0; i < 1024 * 1024; i++) console.log(line);\n'printed 1 GB'"),
+        code("console.log('second cell ran')"),
+      ]),
+      { maxOutputBytes: 1 << 20, onEvent: (e) => events.push(e) },
+    );
+    expect(Date.now() - t0).toBeLessThan(30_000);
+    expect(result.status).toBe("error");
+    expect(result.outputTruncated).toBe(true);
+    expect(result.failure).toMatchObject({ index: 0, reason: "output-limit", ename: "OutputLimitExceeded" });
+    expect(result.failure?.evalue).toContain("exceeded the limit of 1048576 bytes (1 MiB)");
+    const outputs = outputsOf(result.notebook, 0);
+    const text = streamText(outputs, "stdout");
+    expect(text).toContain("[output truncated: the notebook's outputs reached the limit of 1048576 bytes");
+    expect(outputs.at(-1)).toMatchObject({ output_type: "error", ename: "OutputLimitExceeded" });
+    expect(JSON.stringify(outputs)).not.toContain("printed 1 GB");
+    // The executed notebook stays near the cap.
+    expect(Buffer.byteLength(JSON.stringify(result.notebook))).toBeLessThan(1.5 * (1 << 20));
+    expect(outputsOf(result.notebook, 1)).toEqual([]);
+    expect(result.cells.map((c) => c.status)).toEqual(["error"]);
+    const reasons = events.filter((e) => e.event === "error").map((e) => (e.event === "error" ? e.reason : null));
+    expect(reasons).toEqual(["output-limit"]);
+  });
+
+  it("counts late output after the last cell too", async () => {
+    const result = await executeNotebook(notebook([code("setTimeout(() => { for (let i = 0; i < 100; i++) console.log('late '.repeat(20)); }, 50);")]), {
+      maxOutputBytes: 1000,
+    });
+    expect(result.status).toBe("error");
+    expect(result.failure).toMatchObject({ index: 0, reason: "output-limit" });
+    expect(outputsOf(result.notebook, 0).at(-1)).toMatchObject({ output_type: "error", ename: "OutputLimitExceeded" });
   });
 });
 

@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import type { Benchmark } from "../benchmark/manifest";
 import type { FailureReason, LogLine, Scores, Timings } from "../protocol";
+import type { MemoryCgroupSetting } from "../sandbox/cgroup";
 import { DEFAULT_LIMITS, type SandboxLimits } from "../sandbox/limits";
 import { runSandboxed, SANDBOX_WORK_DIR, type SandboxBind, type SandboxMode } from "../sandbox/sandbox";
 import { scoreSubmissionFile } from "../scoring/score-file";
@@ -16,6 +17,12 @@ export const SUBMISSION_FILE = "submission.csv";
 export const DEFAULT_EXECUTOR = "course-notebook run";
 export const DEFAULT_MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024;
 export const DEFAULT_MAX_EXECUTED_BYTES = 64 * 1024 * 1024;
+const MiB = 1024 * 1024;
+
+/** Raw stdout+stderr allowed from the executor for a notebook output cap of `notebookBytes`. */
+export function rawOutputCap(notebookBytes: number): number {
+  return 2 * notebookBytes + MiB;
+}
 
 export interface ExecutorCommand {
   command: string;
@@ -36,7 +43,10 @@ export interface GradeOptions {
   /** The submitted .ipynb, as text or bytes. */
   notebook: string | Buffer;
   benchmark: Benchmark;
-  /** Notebook executor; gets `<in.ipynb> --out <out.ipynb> --cwd <dir> --cell-timeout s --timeout s` appended. */
+  /**
+   * Notebook executor; gets `<in.ipynb> --out <out.ipynb> --cwd <dir> --cell-timeout s --timeout s
+   * --max-output bytes` appended.
+   */
   executor: ExecutorCommand;
   /** Parent folder for per-job work directories (must be traversable by the sandbox uid). */
   jobsDir: string;
@@ -50,6 +60,8 @@ export interface GradeOptions {
   gpu?: boolean;
   bwrapPath?: string;
   sandboxUid?: number;
+  /** See SandboxOptions.memoryCgroup. */
+  memoryCgroup?: MemoryCgroupSetting;
   onLog?: (line: LogLine) => void;
   signal?: AbortSignal;
   /** Keep the work directory (for debugging); it is removed by default. */
@@ -172,17 +184,23 @@ export async function gradeNotebook(opts: GradeOptions): Promise<GradeOutcome> {
       String(cellTimeoutS),
       "--timeout",
       String(timeoutS),
+      // The notebook's own outputs: past this the executor stops the notebook (output-limit) and still
+      // writes the executed notebook, cut at the limit, for the student to see.
+      "--max-output",
+      String(limits.maxOutputBytes),
     ];
     const setupMs = Date.now() - t0;
     log("runner", `executing notebook (${mode === "bwrap" ? "sandboxed" : "UNSAFE: no sandbox"}, timeout ${timeoutS} s)`);
 
-    // The executor's JSON-lines progress says when its own --timeout/--cell-timeout fired.
+    // The executor's JSON-lines progress says when its own --timeout/--cell-timeout or --max-output fired.
     let executorTimedOut = false;
+    let executorOutputLimit = false;
     const out = lineSplitter((l) => {
-      if (l.startsWith("{") && l.includes("timeout")) {
+      if (l.startsWith("{") && (l.includes("timeout") || l.includes("output-limit"))) {
         try {
-          const e = JSON.parse(l) as { event?: unknown; status?: unknown };
+          const e = JSON.parse(l) as { event?: unknown; status?: unknown; reason?: unknown };
           if ((e.event === "done" || e.event === "cell-end") && e.status === "timeout") executorTimedOut = true;
+          if (e.event === "error" && e.reason === "output-limit") executorOutputLimit = true;
         } catch {
           // not an event
         }
@@ -199,11 +217,18 @@ export async function gradeNotebook(opts: GradeOptions): Promise<GradeOutcome> {
       readOnlyBinds: binds,
       extraPath: opts.extraPath,
       env: { COURSE_DATA_DIR: dataDir, ...opts.env },
-      limits: { ...limits, wallTimeMs: limits.wallTimeMs + (opts.graceMs ?? 10_000) },
+      limits: {
+        ...limits,
+        wallTimeMs: limits.wallTimeMs + (opts.graceMs ?? 10_000),
+        // A backstop on the raw stream: the executor's progress events repeat the outputs (JSON-escaped),
+        // so the notebook's own cap (--max-output) is hit first and the executed notebook gets written.
+        maxOutputBytes: rawOutputCap(limits.maxOutputBytes),
+      },
       mode,
       gpu: opts.gpu,
       bwrapPath: opts.bwrapPath,
       sandboxUid: opts.sandboxUid,
+      memoryCgroup: opts.memoryCgroup,
       signal: opts.signal,
       onStdout: (s) => out.push(s),
       onStderr: (s) => err.push(s),
@@ -212,10 +237,15 @@ export async function gradeNotebook(opts: GradeOptions): Promise<GradeOutcome> {
     err.flush();
     const executeMs = Date.now() - tExec;
     log("runner", `executor finished: ${result.message} (${(executeMs / 1000).toFixed(1)} s)`);
+    if (result.peakMemoryBytes !== null) {
+      log("runner", `memory: peak ${Math.round(result.peakMemoryBytes / MiB)} MiB of ${Math.round(limits.memoryBytes / MiB)} MiB (${result.memoryEnforcement})`);
+    }
 
     let executedNotebook: string | null = null;
     try {
-      executedNotebook = (await readUntrustedFile(path.join(workDir, EXECUTED_FILE), DEFAULT_MAX_EXECUTED_BYTES)).toString("utf8");
+      // Outputs up to the cap (JSON-escaped, split into lines) plus the notebook itself must fit.
+      const maxExecuted = Math.max(DEFAULT_MAX_EXECUTED_BYTES, 2 * limits.maxOutputBytes + nbBytes.length);
+      executedNotebook = (await readUntrustedFile(path.join(workDir, EXECUTED_FILE), maxExecuted)).toString("utf8");
     } catch (e) {
       if (!(e instanceof UntrustedFileError)) throw e;
       log("runner", `no executed notebook: ${e.message}`);
@@ -223,6 +253,9 @@ export async function gradeNotebook(opts: GradeOptions): Promise<GradeOutcome> {
 
     if (!result.ok) {
       const reason: FailureReason =
+        // The runner's own kill wins; then the executor's word; then the guess from the output's tail.
+        (result.outcome === "killed" ? result.limit : null) ??
+        (executorOutputLimit ? "output limit" : null) ??
         result.limit ??
         (result.cancelled
           ? "cancelled"
@@ -237,7 +270,10 @@ export async function gradeNotebook(opts: GradeOptions): Promise<GradeOutcome> {
           ? `${result.message}\n${lastLines}`
           : reason === "timeout" && !result.limit
             ? `the notebook ran past its time limit (cell ${cellTimeoutS} s, notebook ${timeoutS} s)`
-            : result.message;
+            : reason === "output limit"
+              ? `the notebook printed more than ${Math.round((limits.maxOutputBytes / MiB) * 10) / 10} MiB of output (${limits.maxOutputBytes} bytes) and was stopped; ` +
+                (executedNotebook !== null ? "the executed notebook shows its output up to the limit" : "no executed notebook was written")
+              : result.message;
       return { ok: false, reason, message, executedNotebook, timings: timings(setupMs, executeMs, 0), workDir };
     }
     if (executedNotebook === null) {

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { BenchmarkError, loadBenchmark, type Benchmark } from "../benchmark/manifest";
 import type { Capabilities, ClaimedJob, FailureReason, LogLine, Timings } from "../protocol";
+import type { MemoryCgroupSetting } from "../sandbox/cgroup";
 import type { SandboxLimits } from "../sandbox/limits";
 import type { SandboxBind, SandboxMode } from "../sandbox/sandbox";
 import { gradeNotebook, type ExecutorCommand } from "./grade";
@@ -24,6 +25,7 @@ export interface WorkerOptions {
   gpu?: boolean;
   bwrapPath?: string;
   sandboxUid?: number;
+  memoryCgroup?: MemoryCgroupSetting;
   heartbeatMs?: number;
   /** See GradeOptions.graceMs. */
   graceMs?: number;
@@ -134,6 +136,7 @@ export async function processJob(job: ClaimedJob, opts: WorkerOptions): Promise<
       gpu: opts.gpu,
       bwrapPath: opts.bwrapPath,
       sandboxUid: opts.sandboxUid,
+      memoryCgroup: opts.memoryCgroup,
       onLog: addLine,
       signal: abort.signal,
       graceMs: opts.graceMs,

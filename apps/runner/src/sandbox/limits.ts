@@ -4,9 +4,13 @@ export interface SandboxLimits {
   /** Wall clock for the whole command; the sandbox is SIGKILLed when it is exceeded. */
   wallTimeMs: number;
   /**
-   * RLIMIT_DATA per process: private writable memory (heap, ArrayBuffers, mmap'd data); 0 = no limit.
-   * Not RLIMIT_AS: V8 reserves ~10 GB of address space per WebAssembly memory (tsx needs one) and CUDA
-   * reserves even more, so an address-space cap breaks them long before real memory runs out.
+   * Memory of the whole job, all its processes together; 0 = no limit. Enforced by a cgroup v2
+   * `memory.max` where one can be delegated, else by a watchdog that sums the private memory of the
+   * job's processes from /proc every 200 ms (see sandbox.ts). Also RLIMIT_DATA per process (private
+   * writable memory: heap, ArrayBuffers, mmap'd data), so one process fails its allocation cleanly
+   * before the watchdog's kill. Not RLIMIT_AS: V8 reserves ~10 GB of address space per WebAssembly
+   * memory (tsx needs one) and CUDA reserves even more, so an address-space cap breaks them long
+   * before real memory runs out.
    */
   memoryBytes: number;
   /** V8 old-space cap passed through NODE_OPTIONS=--max-old-space-size; null = leave unset. */
@@ -27,8 +31,10 @@ const MiB = 1024 * 1024;
 
 export const DEFAULT_LIMITS: SandboxLimits = {
   wallTimeMs: 30 * 60 * 1000,
-  memoryBytes: 16 * 1024 * MiB,
-  nodeHeapMb: 4096,
+  // One job at a time per runner on a 2-core, 24 GiB machine: 4 GiB leaves room for a few runners,
+  // the web app and the database. The heap cap sits below it so V8 fails with its own clear error.
+  memoryBytes: 4096 * MiB,
+  nodeHeapMb: 3072,
   maxProcesses: 512,
   maxFileBytes: 512 * MiB,
   maxOutputBytes: 16 * MiB,
@@ -67,7 +73,7 @@ export function describeLimit(reason: LimitReason, limits: SandboxLimits): strin
     case "timeout":
       return `the job ran longer than ${Math.round(limits.wallTimeMs / 1000)} s and was killed`;
     case "memory limit":
-      return `the job ran out of memory (limit: ${limits.memoryBytes ? mb(limits.memoryBytes) + " per process" : "none"}${
+      return `the job ran out of memory (limit: ${limits.memoryBytes ? mb(limits.memoryBytes) + " for all its processes together" : "none"}${
         limits.nodeHeapMb ? `, ${limits.nodeHeapMb} MiB JavaScript heap` : ""
       })`;
     case "output limit":

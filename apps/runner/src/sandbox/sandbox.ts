@@ -1,10 +1,12 @@
 import { spawn } from "node:child_process";
 import { constants, existsSync, lstatSync, readlinkSync } from "node:fs";
-import { access, chmod, lchown, lstat, mkdtemp, readdir, readFile, readlink, rm, writeFile } from "node:fs/promises";
+import { access, chmod, lchown, lstat, mkdtemp, readdir, readlink, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { StringDecoder } from "node:string_decoder";
+import { detectMemoryCgroup, JobCgroup, type MemoryCgroupSetting } from "./cgroup";
 import { classifyExit, DEFAULT_LIMITS, describeLimit, type LimitReason, type SandboxLimits } from "./limits";
+import { processesInPidNamespace, processTree, totalPrivateMemory } from "./process-memory";
 
 /** Where the private work directory appears inside the sandbox (the command's cwd and HOME). */
 export const SANDBOX_WORK_DIR = "/work";
@@ -40,8 +42,13 @@ export interface SandboxOptions {
   sandboxUid?: number;
   /** Bind /dev/nvidia* devices into the sandbox. */
   gpu?: boolean;
+  /** Where the job's total memory cap may use a cgroup v2 (see cgroup.ts); default "auto". */
+  memoryCgroup?: MemoryCgroupSetting;
   signal?: AbortSignal;
 }
+
+/** How the job's total memory cap was enforced: kernel cgroup, the runner's /proc watchdog, or not at all (cap 0). */
+export type MemoryEnforcement = "cgroup" | "watchdog" | "none";
 
 export interface SandboxResult {
   /** Exit 0 and no limit hit. */
@@ -60,6 +67,9 @@ export interface SandboxResult {
   stderrBytes: number;
   /** Last 64 KiB of stdout+stderr, interleaved as received. */
   outputTail: string;
+  memoryEnforcement: MemoryEnforcement;
+  /** Highest total memory of the job seen (cgroup memory.peak, or the watchdog's samples); null if unknown. */
+  peakMemoryBytes: number | null;
 }
 
 export class SandboxUnavailableError extends Error {
@@ -68,6 +78,8 @@ export class SandboxUnavailableError extends Error {
 
 const BASE_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 const TAIL_BYTES = 64 * 1024;
+/** How often the memory watchdog samples the job (a fast writer can overshoot by what it allocates in this time). */
+export const MEMORY_POLL_MS = 200;
 
 /** Minimal, secret-free pieces of /etc (never the whole /etc: it may hold credentials). */
 const ETC_ALLOW = [
@@ -199,20 +211,6 @@ async function chownTree(dir: string, uid: number): Promise<void> {
   }
 }
 
-async function processesInPidNamespace(ns: string): Promise<number[]> {
-  const pids: number[] = [];
-  for (const name of await readdir("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    const link = await readlink(`/proc/${name}/ns/pid`).catch(() => null);
-    if (link !== ns) continue;
-    // Zombies (state Z, after the last ')' of /proc/pid/stat) hold nothing; they wait for a reaper.
-    const stat = await readFile(`/proc/${name}/stat`, "utf8").catch(() => "");
-    const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
-    if (state !== "Z" && state !== "X" && state !== "") pids.push(Number(name));
-  }
-  return pids;
-}
-
 /** SIGKILLs every process in the pid namespace and waits (up to 5 s) until none is left. */
 async function killPidNamespace(ns: string): Promise<void> {
   if (ns === (await readlink("/proc/self/ns/pid").catch(() => null))) return; // never our own
@@ -319,6 +317,43 @@ async function runSandboxedInner(opts: SandboxOptions, tmpFiles: string[]): Prom
     cwd = workDir;
   }
 
+  // The job's total memory: a cgroup where we may create one, else the /proc watchdog below.
+  let cgroup: JobCgroup | null = null;
+  if (limits.memoryBytes > 0) {
+    const support = await detectMemoryCgroup(opts.memoryCgroup ?? "auto");
+    if (support.ok) {
+      try {
+        cgroup = await JobCgroup.create(support.parent, limits.memoryBytes);
+      } catch (e) {
+        console.warn(`course-runner: could not create the job's cgroup (${(e as Error).message}); using the memory watchdog`);
+      }
+    }
+  }
+  if (cgroup) {
+    // The launcher joins the cgroup itself before it execs, so no process of the job starts outside it.
+    argv = ["-c", 'echo $$ > "$0" && exec "$@"', cgroup.procsFile, file, ...argv];
+    file = "/bin/sh";
+  }
+  const memoryEnforcement: MemoryEnforcement = limits.memoryBytes <= 0 ? "none" : cgroup ? "cgroup" : "watchdog";
+  try {
+    return await superviseChild({ opts, limits, mode, file, argv, cwd, workDir, cgroup, memoryEnforcement });
+  } finally {
+    await cgroup?.remove();
+  }
+}
+
+async function superviseChild(ctx: {
+  opts: SandboxOptions;
+  limits: SandboxLimits;
+  mode: SandboxMode;
+  file: string;
+  argv: string[];
+  cwd: string;
+  workDir: string;
+  cgroup: JobCgroup | null;
+  memoryEnforcement: MemoryEnforcement;
+}): Promise<SandboxResult> {
+  const { opts, limits, mode, file, argv, cwd, workDir, cgroup, memoryEnforcement } = ctx;
   const started = Date.now();
   const child = spawn(file, argv, {
     cwd,
@@ -393,6 +428,27 @@ async function runSandboxedInner(opts: SandboxOptions, tmpFiles: string[]): Prom
   }
 
   const timer = setTimeout(() => hitLimit("timeout"), limits.wallTimeMs);
+  let peakMemoryBytes: number | null = null;
+  let memoryBusy = false;
+  const memoryTimer =
+    memoryEnforcement === "none"
+      ? null
+      : setInterval(() => {
+          if (memoryBusy || killed) return;
+          memoryBusy = true;
+          const check = cgroup
+            ? cgroup.oomKilled().then((oom) => {
+                if (oom) hitLimit("memory limit");
+              })
+            : Promise.resolve().then(() => {
+                const used = totalPrivateMemory(processTree(child.pid ?? -1));
+                peakMemoryBytes = Math.max(peakMemoryBytes ?? 0, used);
+                if (used > limits.memoryBytes) hitLimit("memory limit");
+              });
+          void check.catch(() => undefined).finally(() => {
+            memoryBusy = false;
+          });
+        }, MEMORY_POLL_MS);
   let diskBusy = false;
   const diskTimer =
     limits.maxWorkDirBytes > 0
@@ -432,6 +488,12 @@ async function runSandboxedInner(opts: SandboxOptions, tmpFiles: string[]): Prom
   });
   clearTimeout(timer);
   if (diskTimer) clearInterval(diskTimer);
+  if (memoryTimer) clearInterval(memoryTimer);
+  if (cgroup) {
+    // The kernel's OOM killer ended it (oom.group: all of it); the runner never saw an error message.
+    if (limit === null && !cancelled && (await cgroup.oomKilled())) limit = "memory limit";
+    peakMemoryBytes = await cgroup.peakBytes();
+  }
   opts.signal?.removeEventListener("abort", onAbort);
   // bwrap's monitor may exit a moment before the kernel has torn its pid namespace down:
   // kill whatever is left in that namespace and wait until it is empty.
@@ -447,14 +509,17 @@ async function runSandboxedInner(opts: SandboxOptions, tmpFiles: string[]): Prom
   }
   const durationMs = Date.now() - started;
 
-  const base = { exitCode, signal, cancelled, durationMs, stdoutBytes, stderrBytes, outputTail: tail };
+  const base = { exitCode, signal, cancelled, durationMs, stdoutBytes, stderrBytes, outputTail: tail, memoryEnforcement, peakMemoryBytes };
   if (spawnError) {
     return { ...base, ok: false, outcome: "sandbox error", limit: null, message: `could not start the sandbox: ${spawnError.message}` };
   }
   if (cancelled) return { ...base, ok: false, outcome: "killed", limit: null, message: "cancelled" };
-  if (limit !== null) return { ...base, ok: false, outcome: "killed", limit, message: describeLimit(limit, limits) };
+  if (limit !== null) {
+    const peak = limit === "memory limit" && peakMemoryBytes ? ` (${Math.round(peakMemoryBytes / 2 ** 20)} MiB in use when it was stopped)` : "";
+    return { ...base, ok: false, outcome: "killed", limit, message: describeLimit(limit, limits) + peak };
+  }
   const firstLine = tail.split("\n", 1)[0] ?? "";
-  if (mode === "bwrap" && exitCode !== 0 && /^(bwrap|setpriv|prlimit): /.test(firstLine)) {
+  if (mode === "bwrap" && exitCode !== 0 && /^(bwrap|setpriv|prlimit|\/bin\/sh): /.test(firstLine)) {
     return { ...base, ok: false, outcome: "sandbox error", limit: null, message: `sandbox setup failed: ${firstLine}` };
   }
   const classified = classifyExit(exitCode, tail);

@@ -14,7 +14,16 @@ export const DEFAULT_HEARTBEAT_MS = 10_000;
 export const DEFAULT_DRAIN_MS = 2_000;
 
 export type ExecutionStatus = "ok" | "error" | "timeout" | "aborted";
-export type FailureReason = "exception" | "syntax-error" | "cell-timeout" | "notebook-timeout" | "kernel-died" | "kernel-start" | "aborted" | "unsupported-language";
+export type FailureReason =
+  | "exception"
+  | "syntax-error"
+  | "cell-timeout"
+  | "notebook-timeout"
+  | "output-limit"
+  | "kernel-died"
+  | "kernel-start"
+  | "aborted"
+  | "unsupported-language";
 export type CellStatus = "ok" | "error" | "timeout" | "aborted";
 
 export type ExecutionEvent =
@@ -38,6 +47,12 @@ export interface ExecuteOptions {
   timeoutMs?: number;
   /** Total bytes of outputs kept; later output is dropped with a note. Default 10 MiB. */
   maxOutputBytes?: number;
+  /**
+   * What reaching maxOutputBytes does. "fail" (default): the kernel is stopped at once and the cell
+   * fails with OutputLimitExceeded (reason "output-limit"), like a time limit: a notebook printing in
+   * a loop ends in seconds, not at its timeout. "truncate": later output is dropped and execution goes on.
+   */
+  outputLimit?: "fail" | "truncate";
   /** Progress events, in order. */
   onEvent?: (event: ExecutionEvent) => void;
   /** Interval of heartbeat events while a cell runs; 0 disables. Default 10 s. */
@@ -81,6 +96,10 @@ export interface ExecuteResult {
 
 function isBlank(cell: CodeCell): boolean {
   return joinMultiline(cell.source).trim() === "";
+}
+
+function formatMiB(bytes: number): string {
+  return `${Math.round((bytes / 2 ** 20) * 10) / 10} MiB`;
 }
 
 function formatSeconds(ms: number): string {
@@ -134,6 +153,8 @@ export async function executeNotebook(input: Notebook, options: ExecuteOptions =
     resolveDirs: (options.resolveDirs ?? []).map((d) => path.resolve(d)),
   });
   const maps = new CellSourceMaps();
+  const failOnOutputLimit = (options.outputLimit ?? "fail") === "fail";
+  let outputLimitHit = false;
   let current: { index: number; outputs: CellOutputs } | undefined;
   let lastRun: { cell: CodeCell; outputs: CellOutputs } | undefined;
 
@@ -149,7 +170,18 @@ export async function executeNotebook(input: Notebook, options: ExecuteOptions =
       outputs.display(event.data, event.metadata);
       if (!budget.truncated) emit({ event: "display", index, mimeTypes: Object.keys(event.data) });
     } else outputs.truncatedByKernel(event.name);
-    if (!wasTruncated && budget.truncated) emit({ event: "output-truncated", index, limitBytes: budget.limit });
+    if (!wasTruncated && budget.truncated) {
+      emit({ event: "output-truncated", index, limitBytes: budget.limit });
+      if (failOnOutputLimit) {
+        // The kernel may be in a synchronous print loop: only killing it stops the flood.
+        outputLimitHit = true;
+        void kernel.kill();
+      }
+    }
+  };
+  const outputLimitError = (fileName: string) => {
+    const evalue = `the notebook's output exceeded the limit of ${budget.limit} bytes (${formatMiB(budget.limit)}); execution was stopped there`;
+    return { ename: "OutputLimitExceeded", evalue, traceback: [`OutputLimitExceeded: ${evalue}`, `    at ${fileName}`] };
   };
   kernel.onOutput = onOutput;
 
@@ -199,7 +231,12 @@ export async function executeNotebook(input: Notebook, options: ExecuteOptions =
         outcome = { type: "compile", rendered: renderSyntaxErrors(error.errors, executionCount, source) };
       }
 
-      switch (outcome.type) {
+      if (outputLimitHit && outcome.type !== "compile") {
+        const rendered = outputLimitError(fileName);
+        outputs.error(rendered);
+        cellStatus = "error";
+        fail(index, "output-limit", rendered, "error");
+      } else switch (outcome.type) {
         case "result":
           if (outcome.data) {
             outputs.result(outcome.data, outcome.metadata);
@@ -262,7 +299,14 @@ export async function executeNotebook(input: Notebook, options: ExecuteOptions =
       };
       await kernel.finish(drainFor);
       const last = lastRun;
-      if (lateError && lateError.type === "async-error" && current) {
+      if (outputLimitHit && current) {
+        // Late output (timers after the last cell) ran over the cap.
+        const rendered = outputLimitError(cellFileName(last.cell.execution_count ?? 0));
+        last.outputs.error(rendered);
+        fail(current.index, "output-limit", rendered, "error");
+        const timing = timings.at(-1);
+        if (timing) timing.status = "error";
+      } else if (lateError && lateError.type === "async-error" && current) {
         const rendered = renderKernelError(lateError.error, maps);
         last.outputs.error(rendered);
         fail(current.index, "exception", rendered, "error");
