@@ -13,6 +13,7 @@ const second = { email: `lb-second-${stamp}@example.com`, name: "Sam Second" };
 
 let site: Site;
 test.beforeAll(async () => {
+  test.setTimeout(180_000); // starting a site takes a while on a busy machine
   site = await startSite({ port, seed: true, env: { COURSE_LOCAL_RUNNER_TOKEN: token } });
 });
 test.afterAll(async () => {
