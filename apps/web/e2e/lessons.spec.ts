@@ -79,6 +79,86 @@ test.describe("lesson page", () => {
     await expect(links.locator("a")).toHaveCount(0);
   });
 
+  test("chapter clicks keep ?t= in the address, so the address shares that moment", async ({ page }) => {
+    await openLesson(page);
+    const history = await page.evaluate(() => window.history.length);
+    await chapter(page, "Teaching").click();
+    await expect(page).toHaveURL(`${LESSON_1}?t=1m23s`);
+    await chapter(page, "Intuition").click();
+    await expect(page).toHaveURL(`${LESSON_1}?t=9m0s`);
+    expect(await page.evaluate(() => window.history.length)).toBe(history); // replaced, not pushed
+    expect(await lastSeek(page)).toBe(540);
+    // The shared address opens the lesson there.
+    const shared = await openLesson(page, page.url());
+    expect(shared.playerVars.start).toBe(540);
+    await expect(currentChapter(page)).toHaveText(/Intuition/);
+  });
+
+  test("when YouTube cannot load: a poster with the title and a YouTube link, and chapters open YouTube at their second", async ({ page }) => {
+    // Later routes win: the API script (and anything else off-site, in this page and its popups) fails to load.
+    const offsite: string[] = [];
+    await page.context().route(
+      (url) => !isLocal(url),
+      (route) => {
+        offsite.push(route.request().url());
+        return route.abort();
+      },
+    );
+    await page.route(
+      (url) => !isLocal(url),
+      (route) => {
+        offsite.push(route.request().url());
+        return route.abort();
+      },
+    );
+    expect((await page.goto(LESSON_1))?.status()).toBe(200);
+    const poster = page.getByTestId("player-fallback");
+    await expect(poster).toBeVisible();
+    await expect(poster).toContainText("Recognizing cats and dogs");
+    const open = poster.getByRole("link", { name: "The video could not load — open it on YouTube" });
+    await expect(open).toHaveAttribute("href", "https://www.youtube.com/watch?v=Th_ckFbc6bI&t=0s");
+    // Not a black box: the poster is visible and the empty player frame is hidden.
+    await expect(page.getByTestId("player")).toBeHidden();
+    const box = (await poster.boundingBox())!;
+    expect(box.height).toBeGreaterThan(100);
+
+    const chapters = page.getByRole("navigation", { name: "Chapters" });
+    await expect(chapters.getByRole("button")).toHaveCount(0);
+    const teaching = chapters.getByRole("link", { name: /Teaching/ });
+    await expect(teaching).toHaveAttribute("href", "https://www.youtube.com/watch?v=Th_ckFbc6bI&t=83s");
+    await expect(chapters.getByRole("link", { name: /Suggestions/ })).toHaveAttribute("href", "https://www.youtube.com/watch?v=Th_ckFbc6bI&t=1378s");
+    const popup = page.waitForEvent("popup");
+    await teaching.click();
+    await popup;
+    await expect.poll(() => offsite).toContain("https://www.youtube.com/watch?v=Th_ckFbc6bI&t=83s");
+    await expect(page).toHaveURL(`${LESSON_1}?t=1m23s`);
+  });
+
+  test("a lesson without a video of its own shows no player, chapters or duration", async ({ page }) => {
+    const scripts: string[] = [];
+    page.on("request", (r) => {
+      if (r.resourceType() === "script" && !isLocal(new URL(r.url()))) scripts.push(r.url());
+    });
+    expect((await page.goto("/lessons/lesson-0-setup"))?.status()).toBe(200);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Lesson 0: Setting up your machine");
+    await expect(page.getByTestId("no-video")).toBeVisible();
+    await expect(page.getByTestId("player")).toHaveCount(0);
+    await expect(page.getByTestId("player-fallback")).toHaveCount(0);
+    await expect(page.getByRole("navigation", { name: "Chapters" })).toHaveCount(0);
+    await expect(page.getByRole("link", { name: "Watch on YouTube" })).toHaveCount(0);
+    expect(scripts).toEqual([]); // the YouTube API is not even loaded
+  });
+
+  test("the course home promises only what the lessons have", async ({ page }) => {
+    await page.goto("/");
+    // The test content: Lesson 0 has no video, Lesson 1 has a video, chapters and (the tests' synthetic) transcript.
+    await expect(page.getByTestId("course-lead")).toContainText("One lesson has a video with a clickable chapter timeline, with a synced transcript.");
+    await expect(page.getByTestId("course-lead")).not.toContainText("Each lesson");
+    const item = (n: number) => page.getByTestId("lesson-item").filter({ hasText: `Lesson ${n}:` }).getByTestId("lesson-has");
+    await expect(item(0)).toHaveText("Reading, no video");
+    await expect(item(1)).toHaveText("Video 31:14 · 6 chapters · transcript");
+  });
+
   test("answers 404 for an unknown lesson", async ({ page }) => {
     expect((await page.goto("/lessons/no-such-lesson"))?.status()).toBe(404);
     expect((await page.goto("/lessons/no-such-lesson/transcript"))?.status()).toBe(404);
@@ -158,7 +238,8 @@ test.describe("lesson page", () => {
     await expect(link).toHaveAttribute("href", "/lessons/lesson-1?t=4m40s");
     await link.click();
     expect(await lastSeek(page)).toBe(280);
-    await expect(page).toHaveURL(LESSON_1);
+    // No navigation, but the address now says where the video is, ready to share.
+    await expect(page).toHaveURL(`${LESSON_1}?t=4m40s`);
     await expect(currentChapter(page)).toHaveText(/The New Electricity/);
   });
 
@@ -195,13 +276,18 @@ test.describe("lesson page", () => {
     await page.keyboard.press("[");
     await expect(page).toHaveURL("/lessons/lesson-0-setup");
     await expect(page.getByRole("heading", { level: 1 })).toContainText("Lesson 0");
-    // A client-side navigation: the API script stays loaded once, and the old player is replaced by a new one.
-    const players = () => page.evaluate(() => ({ created: (window as unknown as StubWindow).__ytStub.players.length, loads: (window as unknown as StubWindow).__ytStub.loads }));
-    await expect.poll(players).toEqual({ created: 2, loads: 1 });
+    // A client-side navigation: the API script stays loaded once; Lesson 0 has no video, so the old player is
+    // destroyed and none replaces it until Lesson 1 again.
+    const players = () =>
+      page.evaluate(() => {
+        const stub = (window as unknown as { __ytStub: { players: { state: { destroyed: boolean } }[]; loads: number } }).__ytStub;
+        return { created: stub.players.length, live: stub.players.filter((p) => !p.state.destroyed).length, loads: stub.loads };
+      });
+    await expect.poll(players).toEqual({ created: 1, live: 0, loads: 1 });
     await page.keyboard.press("]");
     await expect(page).toHaveURL(LESSON_1);
     await expect(page.getByRole("heading", { level: 1 })).toContainText("Lesson 1");
-    await expect.poll(players).toEqual({ created: 3, loads: 1 });
+    await expect.poll(players).toEqual({ created: 2, live: 1, loads: 1 });
     await nav.getByRole("link", { name: /Previous/ }).click();
     await expect(page).toHaveURL("/lessons/lesson-0-setup");
   });

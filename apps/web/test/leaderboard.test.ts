@@ -7,14 +7,13 @@ import { eachBackend } from "./support/backends";
 
 const t = (minutes: number) => new Date(Date.UTC(2030, 0, 1, 0, minutes));
 let n = 0;
-function sub(userId: string, pub: [number, number], priv: [number, number] = pub, opts: { at?: number; final?: boolean; scoredAt?: number } = {}): ScoredSubmission {
+function sub(userId: string, pub: [number, number], priv: [number, number] = pub, opts: { at?: number; final?: boolean } = {}): ScoredSubmission {
   n++;
   const at = opts.at ?? n;
   return {
     submissionId: `s${String(n).padStart(3, "0")}`,
     userId,
     createdAt: t(at),
-    scoredAt: t(opts.scoredAt ?? at + 1),
     public: { logLoss: pub[0], accuracy: pub[1] },
     private: { logLoss: priv[0], accuracy: priv[1] },
     finalChoice: opts.final ?? false,
@@ -22,12 +21,19 @@ function sub(userId: string, pub: [number, number], priv: [number, number] = pub
 }
 
 describe("ranking", () => {
-  it("ranks ties on equal log loss as 1, 2, 2, 4", () => {
-    expect(assignRanks([{ logLoss: 0.1 }, { logLoss: 0.2 }, { logLoss: 0.2 }, { logLoss: 0.3 }]).map((r) => r.rank)).toEqual([1, 2, 2, 4]);
-    expect(assignRanks([{ logLoss: 0.1 }, { logLoss: 0.1 }, { logLoss: 0.1 }]).map((r) => r.rank)).toEqual([1, 1, 1]);
+  it("breaks log-loss ties as the page says (higher accuracy, then the earlier submission); only a full tie shares a rank", () => {
+    const at = (m: number) => t(m);
+    const rows = [
+      { logLoss: 0.1, accuracy: 0.9, createdAt: at(1) },
+      { logLoss: 0.2, accuracy: 0.9, createdAt: at(1) },
+      { logLoss: 0.2, accuracy: 0.9, createdAt: at(1) },
+      { logLoss: 0.3, accuracy: 0.9, createdAt: at(1) },
+    ];
+    expect(assignRanks(rows).map((r) => r.rank)).toEqual([1, 2, 2, 4]);
+    expect(assignRanks([rows[0]!, { ...rows[0]!, accuracy: 0.8 }, { ...rows[0]!, accuracy: 0.8, createdAt: at(2) }]).map((r) => r.rank)).toEqual([1, 2, 3]);
   });
 
-  it("keeps each student's best public score, ordered by log loss, then accuracy, then the earlier submission", () => {
+  it("keeps each student's best public score, ordered and ranked by log loss, then accuracy, then the earlier submission", () => {
     const rows = publicRanking([
       sub("ann", [0.5, 0.8]),
       sub("ann", [0.2, 0.9]),
@@ -38,9 +44,9 @@ describe("ranking", () => {
     ]);
     expect(rows.map((r) => [r.rank, r.userId, r.logLoss])).toEqual([
       [1, "ann", 0.2],
-      [2, "dan", 0.3],
-      [2, "cat", 0.3],
-      [2, "bob", 0.3],
+      [2, "dan", 0.3], // same log loss: higher accuracy first
+      [3, "cat", 0.3], // same log loss and accuracy: the earlier submission first
+      [4, "bob", 0.3],
       [5, "eve", 0.7],
     ]);
     expect(rows[0]!.entries).toBe(2);
@@ -67,20 +73,23 @@ describe("ranking", () => {
     expect(privateRanking([c1, c2, c3])[0]).toMatchObject({ submissionId: c2.submissionId, logLoss: 0.4 });
   });
 
-  it("draws the best public score over time as steps when it improves", () => {
+  it("draws the best public score over time as steps when it improves, at the submission times the table shows", () => {
     const points = bestOverTime([
-      sub("ann", [0.5, 0.8], undefined, { scoredAt: 10 }),
-      sub("bob", [0.6, 0.8], undefined, { scoredAt: 20 }),
-      sub("bob", [0.3, 0.8], undefined, { scoredAt: 30 }),
-      sub("ann", [0.3, 0.8], undefined, { scoredAt: 40 }),
-      sub("cat", [0.1, 0.8], undefined, { scoredAt: 5 }),
+      sub("ann", [0.5, 0.8], undefined, { at: 10 }),
+      sub("bob", [0.6, 0.8], undefined, { at: 20 }),
+      sub("bob", [0.3, 0.8], undefined, { at: 30 }),
+      sub("ann", [0.3, 0.8], undefined, { at: 40 }),
+      sub("cat", [0.1, 0.8], undefined, { at: 5 }),
     ]);
     expect(points.map((p) => [p.at.getUTCMinutes(), p.logLoss])).toEqual([[5, 0.1]]);
-    const later = bestOverTime([sub("ann", [0.5, 0.8], undefined, { scoredAt: 10 }), sub("bob", [0.3, 0.8], undefined, { scoredAt: 30 })]);
-    expect(later.map((p) => [p.at.getUTCMinutes(), p.logLoss, p.userId])).toEqual([
+    const later = [sub("ann", [0.5, 0.8], undefined, { at: 10 }), sub("bob", [0.3, 0.8], undefined, { at: 30 })];
+    expect(bestOverTime(later).map((p) => [p.at.getUTCMinutes(), p.logLoss, p.userId])).toEqual([
       [10, 0.5, "ann"],
       [30, 0.3, "bob"],
     ]);
+    // The leader's row and the chart's last point are the same submission at the same instant.
+    const leader = publicRanking(later)[0]!;
+    expect(bestOverTime(later).at(-1)).toMatchObject({ submissionId: leader.submissionId, at: leader.createdAt });
   });
 });
 
@@ -111,11 +120,21 @@ eachBackend((db) => {
       const board = await caller(null).leaderboard.get({ slug: "open-hw" });
       expect(board.revealed).toBe(false);
       expect(board.final).toBeNull();
-      expect(board.public.map((r) => [r.rank, r.displayName, r.logLoss, r.accuracy])).toEqual([
-        [1, "Anonymous", 0.2, 0.95],
-        [1, "Ann Account", 0.2, 0.9],
-        [3, "Cat the Great", 0.6, 0.7],
+      // Equal log loss: the higher accuracy ranks first, and the ranks differ (the tie-break the page states).
+      expect(board.public.map((r) => [r.rank, r.displayName, r.logLoss, r.accuracy, r.you])).toEqual([
+        [1, "Anonymous", 0.2, 0.95, false],
+        [2, "Ann Account", 0.2, 0.9, false],
+        [3, "Cat the Great", 0.6, 0.7, false],
       ]);
+      // A signed-in student's own row is marked, and only theirs.
+      expect((await caller(ann).leaderboard.get({ slug: "open-hw" })).public.map((r) => [r.displayName, r.you])).toEqual([
+        ["Anonymous", false],
+        ["Ann Account", true],
+        ["Cat the Great", false],
+      ]);
+      // The chart's points are at the submission times the table shows (not when the runner finished).
+      expect(board.bestOverTime.map((p) => p.at.toISOString())).toEqual([t(1).toISOString(), t(2).toISOString()]);
+      expect(board.public[1]!.createdAt.toISOString()).toBe(t(2).toISOString());
       const json = JSON.stringify(board);
       expect(json).not.toContain("@example.com");
       expect(json).not.toContain(bob.id);

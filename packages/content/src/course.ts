@@ -258,7 +258,7 @@ export async function validateContent(contentDir: string, options: ValidateOptio
     const duration = meta.duration ?? undefined;
     const split = splitFrontMatter(source);
     const notebookExists = (relative: string) => existsSync(path.join(contentDir, relative));
-    const policy = checkMdxPolicy(split ? split.bodyWithBlankFrontMatter : source, display(meta.file), { duration, notebookExists });
+    const policy = checkMdxPolicy(split ? split.bodyWithBlankFrontMatter : source, display(meta.file), { duration, notebookExists, hasVideo: meta.youtubeId !== null });
     problems.push(...policy);
     if (policy.length === 0 && options.compile !== false) {
       try {

@@ -12,8 +12,11 @@ export interface LessonFrontMatter {
   title: string;
   /** Position in the course; defaults to `lesson`. Unique. */
   order: number;
-  /** The 11-character YouTube video id. */
-  youtubeId: string;
+  /**
+   * The 11-character YouTube id of the lesson's own video; null for a lesson without one (a reading-only lesson
+   * shows no player, no chapters and no duration rather than borrowing another lesson's video).
+   */
+  youtubeId: string | null;
   /** Wiki page name of the lesson's wiki (e.g. `Lesson_1`). */
   wikiFile: string;
   /** Wiki page name of the lesson's notes (e.g. `Lesson_1_Notes`). */
@@ -81,7 +84,7 @@ const frontMatterSchema = z.object({
   lesson: integer("a lesson number (a whole number, 0 or more)"),
   title: text("a non-empty title"),
   order: integer("an order (a whole number, 0 or more)").optional(),
-  youtube_id: text("an 11-character YouTube id", YOUTUBE_ID),
+  youtube_id: text("an 11-character YouTube id", YOUTUBE_ID).optional(),
   wiki_file: text("a wiki page name like \"Lesson_1\"", WIKI_PAGE_NAME, "a wiki page name like \"Lesson_1\" (letters, digits, _ and -)"),
   notes_file: text("a wiki page name like \"Lesson_1_Notes\"", WIKI_PAGE_NAME, "a wiki page name like \"Lesson_1_Notes\" (letters, digits, _ and -)"),
   forum_thread: text("a forum thread slug like \"lesson-1-discussion\"", SLUG, "a forum thread slug like \"lesson-1-discussion\" (lowercase letters, digits and single dashes)"),
@@ -174,7 +177,7 @@ export function parseLessonFrontMatter(source: string, displayPath: string): Fro
     lesson: fm.lesson,
     title: fm.title,
     order: fm.order ?? fm.lesson,
-    youtubeId: fm.youtube_id,
+    youtubeId: fm.youtube_id ?? null,
     wikiFile: fm.wiki_file,
     notesFile: fm.notes_file,
     forumThread: fm.forum_thread,
@@ -182,6 +185,14 @@ export function parseLessonFrontMatter(source: string, displayPath: string): Fro
     duration: fm.duration ?? null,
     chapters: fm.chapters ?? [],
   };
+  // Chapters and a duration describe a video: without youtube_id they would promise one the lesson does not have.
+  if (frontMatter.youtubeId === null) {
+    for (const key of ["chapters", "duration"] as const) {
+      if (fm[key] !== undefined) {
+        problems.push({ file: displayPath, field: key, line: yamlLineOf(doc, counter, [key], split.yamlLine), message: `${key} describe${key === "chapters" ? "" : "s"} the lesson's video, but the lesson has no youtube_id; remove ${key} or add the lesson's own video` });
+      }
+    }
+  }
   for (const issue of validateChapters(frontMatter.chapters, { duration: frontMatter.duration ?? undefined })) {
     const path = ["chapters", issue.index, issue.part];
     problems.push({ file: displayPath, field: path.join("."), line: yamlLineOf(doc, counter, path, split.yamlLine), message: issue.message });
@@ -209,7 +220,7 @@ export function stringifyFrontMatter(fm: LessonFrontMatter): string {
     lesson: fm.lesson,
     title: fm.title,
     order: fm.order,
-    youtube_id: fm.youtubeId,
+    ...(fm.youtubeId !== null ? { youtube_id: fm.youtubeId } : {}),
     wiki_file: fm.wikiFile,
     notes_file: fm.notesFile,
     forum_thread: fm.forumThread,

@@ -92,6 +92,8 @@ interface EstreeProgram {
 export interface PolicyOptions {
   /** Video duration in seconds: `<VideoTime t>` must fall inside it. */
   duration?: number | undefined;
+  /** false for a lesson without a video of its own (no youtube_id): a `<VideoTime>` there would seek nothing. */
+  hasVideo?: boolean | undefined;
   /** Whether a `<NotebookLink path>` (relative to the content folder) exists; unchecked when absent. */
   notebookExists?: ((path: string) => boolean) | undefined;
 }
@@ -223,6 +225,7 @@ function checkElement(node: MdNode, add: (node: MdNode | MdAttribute, message: s
     const t = str("t");
     const seconds = t === undefined ? null : parseTimeParam(t);
     if (seconds === null) add(node, `<VideoTime t> must be a time like "1:23" or "1m23s", got ${JSON.stringify(values.get("t"))}`);
+    else if (options.hasVideo === false) add(node, `<VideoTime t="${t}">: this lesson has no video (no youtube_id in its front matter); remove the link or add the lesson's own video`);
     else if (options.duration !== undefined && seconds >= options.duration) {
       add(node, `<VideoTime t="${t}"> is past the end of the video (${formatTime(options.duration)})`);
     }

@@ -190,7 +190,7 @@ describe("the repository's content folder", () => {
     expect(problems.map(formatProblem)).toEqual([]);
   });
 
-  it("has the setup lesson first and lesson 1 with its chapters and no committed transcript", async () => {
+  it("has the setup lesson first (no video of its own) and lesson 1 with its chapters and no committed transcript", async () => {
     const course = await loadCourse(realContentDir);
     expect(course.lessons.map((l) => [l.slug, l.lesson, l.order, l.prev, l.next])).toEqual([
       ["lesson-0-setup", 0, 0, null, "lesson-1"],
@@ -206,7 +206,8 @@ describe("the repository's content folder", () => {
       { start: 540, title: "Intuition" },
       { start: 1378, title: "Suggestions" },
     ]);
-    expect(course.lessons[0]?.duration).toBeGreaterThan(0);
+    // The setup lesson has no video of its own: it must not borrow Lesson 1's id, length or chapters.
+    expect(course.lessons[0]).toMatchObject({ youtubeId: null, duration: null, chapters: [] });
   });
 
   it.skipIf(!haveSeeds("the seed prose check"))("does not reuse prose from the seed documents (no 8-word run in common)", async () => {

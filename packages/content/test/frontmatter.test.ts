@@ -42,6 +42,16 @@ describe("parseLessonFrontMatter", () => {
     ]);
   });
 
+  it("accepts a lesson without a video of its own (no youtube_id), and refuses chapters or a duration on it", () => {
+    const result = parseLessonFrontMatter(lessonSource({ youtube_id: "<omit>" }), FILE);
+    expect(result).toMatchObject({ ok: true, frontMatter: { youtubeId: null, duration: null, chapters: [] } });
+    if (result.ok) expect(stringifyFrontMatter(result.frontMatter)).not.toContain("youtube_id");
+    expect(problemsOf(lessonSource({ youtube_id: "<omit>", duration: '"31:14"', chapters: '\n  - { start: "0:00", title: Welcome }' }))).toEqual([
+      expect.stringMatching(/field "chapters": chapters describe the lesson's video, but the lesson has no youtube_id; remove chapters or add the lesson's own video \(line 10\)$/),
+      expect.stringMatching(/field "duration": duration describes the lesson's video, but the lesson has no youtube_id/),
+    ]);
+  });
+
   it("reports every problem at once", () => {
     const problems = problemsOf(lessonSource({ lesson: "one", forum_thread: "Lesson 1!", wiki_file: "<omit>", synopsis: '""' }));
     expect(problems).toEqual([

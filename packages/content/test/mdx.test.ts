@@ -57,6 +57,12 @@ describe("MDX policy (hostile input)", () => {
     expect(problems[0]).toMatch(/^lesson\.mdx:\d+: /);
   });
 
+  it("rejects a <VideoTime> in a lesson without a video of its own", () => {
+    expect(checkMdxPolicy('<VideoTime t="0:00">x</VideoTime>', "lesson.mdx", { hasVideo: false }).map(formatProblem)).toEqual([
+      'lesson.mdx:1: <VideoTime t="0:00">: this lesson has no video (no youtube_id in its front matter); remove the link or add the lesson\'s own video',
+    ]);
+  });
+
   it("rejects a <VideoTime> past the end of the video", () => {
     expect(policy('<VideoTime t="10:00">x</VideoTime>', 600)).toEqual(['lesson.mdx:1: <VideoTime t="10:00"> is past the end of the video (10:00)']);
     expect(policy('<VideoTime t="9:59">x</VideoTime>', 600)).toEqual([]);

@@ -6,15 +6,38 @@ import { getCourse } from "~/server/content";
 import { startPosition } from "~/server/progress";
 import { api } from "~/trpc/server";
 
+type LessonSummary = Awaited<ReturnType<typeof getCourse>>["lessons"][number];
+
+/** What one lesson really has, from its content: "Video 31:14 · 6 chapters · transcript", or "Reading, no video". */
+function lessonHas(lesson: LessonSummary): string {
+  if (lesson.youtubeId === null) return "Reading, no video";
+  const parts = [lesson.duration ? `Video ${formatTime(lesson.duration)}` : "Video"];
+  if (lesson.chapters.length > 0) parts.push(`${lesson.chapters.length} ${lesson.chapters.length === 1 ? "chapter" : "chapters"}`);
+  if (lesson.hasTranscript) parts.push("transcript");
+  return parts.join(" · ");
+}
+
+/** The course-wide promise, made only of what the lessons have (a missing transcript is not promised). */
+function promises(lessons: readonly LessonSummary[]): string {
+  const videos = lessons.filter((l) => l.youtubeId !== null);
+  if (videos.length === 0) return "";
+  const timeline = videos.some((l) => l.chapters.length > 0) ? " with a clickable chapter timeline" : "";
+  const transcripts = videos.filter((l) => l.hasTranscript).length;
+  const which = (n: number) => (n === lessons.length ? "Every lesson has" : n === 1 ? "One lesson has" : `${n} lessons have`);
+  let text = ` ${which(videos.length)} a video${timeline}`;
+  if (transcripts > 0) text += transcripts === videos.length ? (videos.length === 1 ? ", with a synced transcript" : ", each with a synced transcript") : `; ${transcripts === 1 ? "one has" : `${transcripts} have`} a synced transcript`;
+  return `${text}.`;
+}
+
 export default async function CourseHome() {
   const [course, user] = await Promise.all([getCourse(), getCurrentUser()]);
   const progress = user ? new Map((await (await api()).progress.forCourse()).map((p) => [p.lessonSlug, p])) : null;
   return (
     <>
       <h1>Practical Deep Learning for Coders</h1>
-      <p className="lead">
-        Train a state-of-the-art image classifier in a few lines of TypeScript, then learn what makes it work. Each lesson
-        has a video with a clickable timeline, a transcript, and a notebook to run.
+      <p className="lead" data-testid="course-lead">
+        Train a state-of-the-art image classifier in a few lines of TypeScript, then learn what makes it work.
+        {promises(course.lessons)}
       </p>
       <h2>Lessons</h2>
       {course.lessons.length === 0 ? (
@@ -35,8 +58,7 @@ export default async function CourseHome() {
                   <div className="lesson-meta">{lesson.synopsis}</div>
                 </div>
                 <div className="lesson-side lesson-meta">
-                  {lesson.duration ? <span>{formatTime(lesson.duration)}</span> : null}
-                  {lesson.chapters?.length ? <span> · {lesson.chapters.length} {lesson.chapters.length === 1 ? "chapter" : "chapters"}</span> : null}
+                  <span data-testid="lesson-has">{lessonHas(lesson)}</span>
                   {mine ? (
                     <div data-testid="lesson-progress">
                       {startPosition(null, mine.positionSeconds, lesson.duration).reason === "resume" ? (

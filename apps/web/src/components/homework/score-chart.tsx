@@ -5,7 +5,10 @@ const W = 720;
 const H = 240;
 const PAD = { left: 56, right: 16, top: 16, bottom: 36 };
 
-/** The best public log loss over time as a server-rendered SVG step line, with a table for screen readers. */
+/**
+ * The best public log loss over time as a server-rendered SVG step line, with a table for screen readers. Points
+ * are at submission times, in the same format and time zone (UTC) as the leaderboard's "Submitted" column.
+ */
 export function ScoreChart({ points, until }: { points: { at: Date; logLoss: number }[]; until: Date }) {
   if (points.length === 0) return <p className="hint">No scores yet.</p>;
   const t0 = points[0]!.at.getTime();
@@ -38,7 +41,9 @@ export function ScoreChart({ points, until }: { points: { at: Date; logLoss: num
         </text>
         <path className={styles.line} d={d} />
         {points.map((p) => (
-          <circle key={p.at.toISOString()} className={styles.dot} cx={x(p.at.getTime())} cy={y(p.logLoss)} r={3} />
+          <circle key={p.at.toISOString()} className={styles.dot} cx={x(p.at.getTime())} cy={y(p.logLoss)} r={3}>
+            <title>{`${formatWhen(p.at)}: ${formatLogLoss(p.logLoss)}`}</title>
+          </circle>
         ))}
       </svg>
       <details>
@@ -47,14 +52,16 @@ export function ScoreChart({ points, until }: { points: { at: Date; logLoss: num
           <caption className={styles.visuallyHidden}>Best public log loss over time</caption>
           <thead>
             <tr>
-              <th scope="col">Scored at</th>
+              <th scope="col">Submitted</th>
               <th scope="col" className={styles.num}>Best public log loss</th>
             </tr>
           </thead>
           <tbody>
             {points.map((p) => (
-              <tr key={p.at.toISOString()}>
-                <td>{formatWhen(p.at)}</td>
+              <tr key={p.at.toISOString()} data-testid="chart-point">
+                <td>
+                  <time dateTime={p.at.toISOString()}>{formatWhen(p.at)}</time>
+                </td>
                 <td className={styles.num}>{formatLogLoss(p.logLoss)}</td>
               </tr>
             ))}

@@ -2,7 +2,8 @@
 
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { callProgress } from "./progress-client";
-import { PlayerState, type YTPlayer } from "./youtube-api";
+import { showTimeInAddress } from "./time-links";
+import { PlayerState, youtubeWatchUrl, type YTPlayer } from "./youtube-api";
 
 /** How often the page asks the player for its time while a video is loaded (4x a second). */
 const POLL_MS = 250;
@@ -16,12 +17,17 @@ export interface StartAt {
 
 interface LessonPlayerValue {
   slug: string;
-  youtubeId: string;
+  /** null: the lesson has no video of its own (no player; seeking does nothing). */
+  youtubeId: string | null;
   apiUrl: string;
   startAt: StartAt;
   /** The player's current time in seconds (polled while the video plays; updated at once on a seek). */
   time: number;
   playing: boolean;
+  /** The embedded player could not load (script blocked, offline, video unplayable): chapters open YouTube instead. */
+  failed: boolean;
+  /** Called by the video component when the player cannot load. */
+  fail: () => void;
   /** Seeks the player to `seconds` and plays (queued until the player is ready). */
   seek: (seconds: number) => void;
   /** Called by the video component once the YouTube player is ready, and with null when it goes away. */
@@ -38,7 +44,7 @@ export function useLessonPlayer(): LessonPlayerValue | null {
 
 export function LessonPlayerProvider(props: {
   slug: string;
-  youtubeId: string;
+  youtubeId: string | null;
   apiUrl: string;
   startAt: StartAt;
   /** Signed in: record the visit and save the position. */
@@ -50,6 +56,12 @@ export function LessonPlayerProvider(props: {
   const pendingSeek = useRef<number | null>(null);
   const [time, setTime] = useState(startAt.seconds);
   const [playing, setPlaying] = useState(false);
+  const [failed, setFailed] = useState(false);
+  const failedRef = useRef(false);
+  const fail = useCallback(() => {
+    failedRef.current = true;
+    setFailed(true);
+  }, []);
   const lastSave = useRef({ at: 0, position: startAt.reason === "resume" ? startAt.seconds : -1 });
   // Before the first play a real player may report 0 whatever its start: trust (and save) its clock only after.
   const hasPlayed = useRef(false);
@@ -79,16 +91,25 @@ export function LessonPlayerProvider(props: {
     }
   }, []);
 
-  const seek = useCallback((seconds: number) => {
-    setTime(seconds);
-    const player = playerRef.current;
-    if (!player) {
-      pendingSeek.current = seconds;
-      return;
-    }
-    player.seekTo(seconds, true);
-    player.playVideo();
-  }, []);
+  const seek = useCallback(
+    (seconds: number) => {
+      if (youtubeId === null) return;
+      setTime(seconds);
+      showTimeInAddress(seconds);
+      if (failedRef.current) {
+        window.open(youtubeWatchUrl(youtubeId, seconds), "_blank", "noopener,noreferrer");
+        return;
+      }
+      const player = playerRef.current;
+      if (!player) {
+        pendingSeek.current = seconds;
+        return;
+      }
+      player.seekTo(seconds, true);
+      player.playVideo();
+    },
+    [youtubeId],
+  );
 
   const onStateChange = useCallback(
     (state: number) => {
@@ -132,8 +153,8 @@ export function LessonPlayerProvider(props: {
   }, [save]);
 
   const value = useMemo(
-    () => ({ slug, youtubeId, apiUrl, startAt, time, playing, seek, attach, onStateChange }),
-    [slug, youtubeId, apiUrl, startAt, time, playing, seek, attach, onStateChange],
+    () => ({ slug, youtubeId, apiUrl, startAt, time, playing, failed, fail, seek, attach, onStateChange }),
+    [slug, youtubeId, apiUrl, startAt, time, playing, failed, fail, seek, attach, onStateChange],
   );
   return <LessonPlayerContext.Provider value={value}>{props.children}</LessonPlayerContext.Provider>;
 }

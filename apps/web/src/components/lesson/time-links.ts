@@ -7,6 +7,16 @@ export function timeParam(seconds: number): string {
   return `${h ? `${h}h` : ""}${h || m ? `${m}m` : ""}${s}s`;
 }
 
+/**
+ * Puts `?t=` for `seconds` in the address bar without navigating or adding a history entry, so copying the address
+ * shares this moment of the lesson (browser only).
+ */
+export function showTimeInAddress(seconds: number): void {
+  const url = new URL(window.location.href);
+  url.searchParams.set("t", timeParam(seconds));
+  window.history.replaceState(null, "", url);
+}
+
 /** The lesson page URL starting at `seconds`. */
 export function lessonTimeHref(slug: string, seconds: number): `/lessons/${string}` {
   return `/lessons/${slug}?t=${timeParam(seconds)}`;

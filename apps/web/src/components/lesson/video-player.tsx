@@ -2,18 +2,23 @@
 
 import { useEffect, useRef, useState } from "react";
 import { useLessonPlayer } from "./lesson-player";
-import { loadYouTubeApi, YOUTUBE_PLAYER_HOST } from "./youtube-api";
+import { loadYouTubeApi, YOUTUBE_PLAYER_HOST, youtubeWatchUrl } from "./youtube-api";
 import styles from "./lesson.module.css";
 
-/** The embedded YouTube player (IFrame Player API, privacy-enhanced host), wired to the lesson's player state. */
+/**
+ * The embedded YouTube player (IFrame Player API, privacy-enhanced host), wired to the lesson's player state. When
+ * the player cannot load (the API script is blocked or fails, or YouTube refuses the video) a poster with the lesson
+ * title and a link to the video on YouTube takes its place, rather than a black box.
+ */
 export function VideoPlayer({ title }: { title: string }) {
   const ctx = useLessonPlayer();
   const mount = useRef<HTMLDivElement>(null);
   const [error, setError] = useState<string | null>(null);
   if (!ctx) throw new Error("VideoPlayer must be inside LessonPlayerProvider");
-  const { youtubeId, apiUrl, startAt, attach, onStateChange } = ctx;
+  const { youtubeId, apiUrl, startAt, attach, onStateChange, fail } = ctx;
 
   useEffect(() => {
+    if (youtubeId === null) return;
     let cancelled = false;
     let player: { destroy(): void } | undefined;
     const target = document.createElement("div");
@@ -35,31 +40,41 @@ export function VideoPlayer({ title }: { title: string }) {
               attach(ready);
             },
             onStateChange: ({ data }) => onStateChange(data),
-            onError: () => setError("This video cannot be played here."),
+            onError: () => {
+              if (cancelled) return;
+              setError("This video cannot be played here.");
+              fail();
+            },
           },
         });
       })
       .catch((e: unknown) => {
-        if (!cancelled) setError(e instanceof Error ? e.message : "The video player could not load.");
+        if (cancelled) return;
+        setError(e instanceof Error ? e.message : "The video player could not load.");
+        fail();
       });
     return () => {
       cancelled = true;
       attach(null);
       player?.destroy();
     };
-  }, [youtubeId, apiUrl, startAt, attach, onStateChange]);
+  }, [youtubeId, apiUrl, startAt, attach, onStateChange, fail]);
+
+  if (youtubeId === null) return null;
 
   return (
     <div className={styles.player}>
-      <div className={styles.playerFrame} ref={mount} aria-label={`Video: ${title}`} role="region" data-testid="player" />
-      {error ? (
-        <p className={styles.playerError} role="alert">
-          {error}{" "}
-          <a href={`https://www.youtube.com/watch?v=${youtubeId}&t=${Math.floor(ctx.time)}s`} rel="noopener noreferrer" target="_blank">
-            Watch it on YouTube
-          </a>
-          .
-        </p>
+      <div className={styles.playerFrame} ref={mount} aria-label={`Video: ${title}`} role="region" data-testid="player" hidden={error !== null} />
+      {error !== null ? (
+        <div className={styles.poster} role="region" aria-label={`Video: ${title}`} data-testid="player-fallback">
+          <p className={styles.posterTitle}>{title}</p>
+          <p role="alert" className={styles.posterMessage}>
+            <a href={youtubeWatchUrl(youtubeId, ctx.time)} rel="noopener noreferrer" target="_blank">
+              The video could not load — open it on YouTube
+            </a>
+          </p>
+          <p className={styles.posterDetail}>{error} The chapters open YouTube at their moment.</p>
+        </div>
       ) : null}
     </div>
   );

@@ -33,6 +33,11 @@ export const PlayerState = { UNSTARTED: -1, ENDED: 0, PLAYING: 1, PAUSED: 2, BUF
 export const YOUTUBE_PLAYER_HOST = "https://www.youtube-nocookie.com";
 export const DEFAULT_YOUTUBE_API_URL = "https://www.youtube.com/iframe_api";
 
+/** The video on youtube.com at a whole second: where a viewer goes when the embedded player cannot load. */
+export function youtubeWatchUrl(youtubeId: string, seconds = 0): string {
+  return `https://www.youtube.com/watch?v=${encodeURIComponent(youtubeId)}&t=${Math.max(0, Math.floor(seconds))}s`;
+}
+
 declare global {
   interface Window {
     YT?: Partial<YTNamespace>;

@@ -40,7 +40,6 @@ export async function buildLeaderboard(prisma: PrismaClient, assignment: Assignm
       publicAccuracy: true,
       privateLogLoss: true,
       privateAccuracy: true,
-      job: { select: { finishedAt: true } },
       user: { select: { id: true, name: true, leaderboard: { select: { displayName: true, anonymous: true } } } },
     },
   });
@@ -48,7 +47,6 @@ export async function buildLeaderboard(prisma: PrismaClient, assignment: Assignm
     submissionId: r.id,
     userId: r.userId,
     createdAt: r.createdAt,
-    scoredAt: r.job.finishedAt ?? r.createdAt,
     finalChoice: r.finalChoice,
     public: { logLoss: r.publicLogLoss!, accuracy: r.publicAccuracy! },
     private: { logLoss: r.privateLogLoss!, accuracy: r.privateAccuracy! },

@@ -1,9 +1,11 @@
 /**
  * Leaderboard ranking, Kaggle style, as pure functions over plain data (no database), so every rule is tested alone.
  *
- * - Order: log loss ascending, then accuracy descending, then the earlier submission.
+ * - Order: log loss ascending; a tie goes to the higher accuracy, then to the earlier submission (Kaggle's rule).
  * - Each student appears once, with their best submission.
- * - Ranks are shared on equal log loss ("1, 2, 2, 4").
+ * - Ranks follow that order: rows tied on log loss get different ranks, decided by the tie-break the leaderboard
+ *   page states. Only rows equal on all three (same log loss, accuracy and submission instant) share a rank
+ *   ("1, 2, 2, 4"). Scores are rounded on ingestion, so equal log losses are common and the tie-break matters.
  * - Private (final) ranking: each student's best private score among the submissions they chose as finals; a
  *   student who chose none is ranked on their (up to) two best public-scoring submissions.
  */
@@ -16,9 +18,8 @@ export interface Metrics {
 export interface ScoredSubmission {
   submissionId: string;
   userId: string;
+  /** When the student submitted it: the tie-break, the chart's time axis and the table's "Submitted" column. */
   createdAt: Date;
-  /** When the score arrived (the job finished). */
-  scoredAt: Date;
   public: Metrics;
   private: Metrics;
   finalChoice: boolean;
@@ -50,12 +51,15 @@ export function sortBy(which: "public" | "private", subs: readonly ScoredSubmiss
   return [...subs].sort((a, b) => compareMetrics(metrics(a), metrics(b)) || a.submissionId.localeCompare(b.submissionId));
 }
 
-/** Competition ranking over rows already sorted best first: equal log loss shares a rank, the next rank skips. */
-export function assignRanks<T extends { logLoss: number }>(sorted: readonly T[]): (T & { rank: number })[] {
+/**
+ * Competition ranking over rows already sorted best first with {@link compareMetrics}: a row shares the previous
+ * rank only when the whole comparison ties (log loss, accuracy and submission time); the next rank then skips.
+ */
+export function assignRanks<T extends Metrics & { createdAt: Date }>(sorted: readonly T[]): (T & { rank: number })[] {
   const ranked: (T & { rank: number })[] = [];
   sorted.forEach((row, i) => {
     const previous = ranked[i - 1];
-    const rank = previous && previous.logLoss === row.logLoss ? previous.rank : i + 1;
+    const rank = previous && compareMetrics(previous, row) === 0 ? previous.rank : i + 1;
     ranked.push({ ...row, rank });
   });
   return ranked;
@@ -93,18 +97,24 @@ export function privateRanking(subs: readonly ScoredSubmission[]): RankedRow[] {
 }
 
 export interface BestPoint {
+  /** When the improving submission was submitted. */
   at: Date;
+  submissionId: string;
   logLoss: number;
   userId: string;
 }
 
-/** The best public log loss over time, as the steps of a step line: one point each time the best improved. */
+/**
+ * The best public log loss over time, as the steps of a step line: one point each time the best improved, at the
+ * improving submission's submission time (as Kaggle draws it). The leaderboard table's "Submitted" column shows the
+ * same instant for the same submission, so the chart's last point and the leader's row agree.
+ */
 export function bestOverTime(subs: readonly ScoredSubmission[]): BestPoint[] {
   const points: BestPoint[] = [];
-  const inOrder = [...subs].sort((a, b) => a.scoredAt.getTime() - b.scoredAt.getTime() || a.createdAt.getTime() - b.createdAt.getTime());
+  const inOrder = [...subs].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.submissionId.localeCompare(b.submissionId));
   for (const s of inOrder) {
     const last = points.at(-1);
-    if (!last || s.public.logLoss < last.logLoss) points.push({ at: s.scoredAt, logLoss: s.public.logLoss, userId: s.userId });
+    if (!last || s.public.logLoss < last.logLoss) points.push({ at: s.createdAt, logLoss: s.public.logLoss, userId: s.userId, submissionId: s.submissionId });
   }
   return points;
 }

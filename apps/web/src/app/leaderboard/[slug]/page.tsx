@@ -6,6 +6,7 @@ import { formatAccuracy, formatLogLoss, formatWhen } from "~/components/homework
 import { ScoreChart } from "~/components/homework/score-chart";
 import { api } from "~/trpc/server";
 import { getAssignment } from "~/server/homework/assignments";
+import styles from "../leaderboard.module.css";
 
 interface Props {
   params: Promise<{ slug: string }>;
@@ -16,36 +17,45 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return { title: assignment ? `Leaderboard: ${assignment.title}` : "Leaderboard not found" };
 }
 
-type Row = { rank: number; displayName: string; logLoss: number; accuracy: number; entries: number; createdAt: Date; submissionId: string };
+type Row = { rank: number; displayName: string; logLoss: number; accuracy: number; entries: number; createdAt: Date; submissionId: string; you: boolean };
 
 function RankTable({ rows, caption, testId }: { rows: Row[]; caption: string; testId: string }) {
   if (rows.length === 0) return <p className="hint">No scored submissions yet.</p>;
   return (
-    <table data-testid={testId}>
-      <caption style={{ textAlign: "left", color: "var(--muted)", paddingBottom: 6 }}>{caption}</caption>
-      <thead>
-        <tr>
-          <th scope="col">Rank</th>
-          <th scope="col">Student</th>
-          <th scope="col" style={{ textAlign: "right" }}>Log loss</th>
-          <th scope="col" style={{ textAlign: "right" }}>Accuracy</th>
-          <th scope="col" style={{ textAlign: "right" }}>Entries</th>
-          <th scope="col">Submitted</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((r) => (
-          <tr key={r.submissionId}>
-            <td>{r.rank}</td>
-            <td>{r.displayName}</td>
-            <td style={{ textAlign: "right", fontVariantNumeric: "tabular-nums" }}>{formatLogLoss(r.logLoss)}</td>
-            <td style={{ textAlign: "right", fontVariantNumeric: "tabular-nums" }}>{formatAccuracy(r.accuracy)}</td>
-            <td style={{ textAlign: "right" }}>{r.entries}</td>
-            <td>{formatWhen(r.createdAt)}</td>
+    // Scrolls sideways inside its own box on a phone instead of widening the page.
+    <div className="table-scroll">
+      <table data-testid={testId}>
+        <caption style={{ textAlign: "left", color: "var(--muted)", paddingBottom: 6 }}>{caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">Rank</th>
+            <th scope="col">Student</th>
+            <th scope="col" style={{ textAlign: "right" }}>Log loss</th>
+            <th scope="col" style={{ textAlign: "right" }}>Accuracy</th>
+            <th scope="col" style={{ textAlign: "right" }}>Entries</th>
+            <th scope="col">Submitted</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            // The signed-in student's own row: highlighted and marked for assistive technology.
+            <tr key={r.submissionId} className={r.you ? styles.you : undefined} aria-current={r.you ? "true" : undefined} data-testid={r.you ? "your-row" : undefined}>
+              <td>{r.rank}</td>
+              <td>
+                {r.displayName}
+                {r.you ? <span className={`badge ${styles.youBadge}`}>You</span> : null}
+              </td>
+              <td style={{ textAlign: "right", fontVariantNumeric: "tabular-nums" }}>{formatLogLoss(r.logLoss)}</td>
+              <td style={{ textAlign: "right", fontVariantNumeric: "tabular-nums" }}>{formatAccuracy(r.accuracy)}</td>
+              <td style={{ textAlign: "right" }}>{r.entries}</td>
+              <td data-testid="submitted">
+                <time dateTime={r.createdAt.toISOString()}>{formatWhen(r.createdAt)}</time>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
@@ -63,7 +73,8 @@ export default async function LeaderboardPage({ params }: Props) {
         </p>
         <h1>Leaderboard: {board.title}</h1>
         <p className="lead">
-          Ranked by log loss on the hidden test images (lower is better), then accuracy, then the earlier submission; each student's best submission.
+          Ranked by log loss on the hidden test images (lower is better); on equal log loss the higher accuracy ranks
+          first, then the earlier submission, as on Kaggle. Each student's best submission counts; times are UTC.
           {board.revealed
             ? " The deadline has passed: the private half of the test set decides the final ranking, from each student's chosen finals."
             : ` Private scores and the final ranking are revealed after the deadline, ${formatWhen(board.deadline)}.`}

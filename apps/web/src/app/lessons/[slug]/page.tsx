@@ -11,6 +11,7 @@ import { LessonPlayerProvider } from "~/components/lesson/lesson-player";
 import { TranscriptPanel } from "~/components/lesson/transcript-panel";
 import { VideoPlayer } from "~/components/lesson/video-player";
 import { ResumeNote } from "~/components/lesson/video-time-link";
+import { youtubeWatchUrl } from "~/components/lesson/youtube-api";
 import { youtubeApiUrl } from "~/components/lesson/youtube-config";
 import styles from "~/components/lesson/lesson.module.css";
 import { getCurrentUser } from "~/server/auth/session";
@@ -57,32 +58,39 @@ export default async function LessonPage({ params, searchParams }: Props) {
         <h1>
           Lesson {lesson.lesson}: {lesson.title}
         </h1>
-        {startAt.reason === "resume" ? <ResumeNote label={formatTime(startAt.seconds)} /> : null}
-        <div className={styles.media}>
-          <div className={styles.mediaMain}>
-            <VideoPlayer title={lesson.title} />
-            <p className={styles.small}>
-              {lesson.transcript ? (
-                <>
-                  <a href={`/lessons/${slug}/captions.vtt`} type="text/vtt" data-testid="captions-link">
-                    Captions (WebVTT, {lesson.transcript.language})
-                  </a>
-                  {" · "}
-                  <Link href={`/lessons/${slug}/transcript` as Route}>Read the transcript</Link>
-                  {" · "}
-                </>
-              ) : null}
-              <a href={`https://www.youtube.com/watch?v=${lesson.youtubeId}`} rel="noopener noreferrer">
-                Watch on YouTube
-              </a>
-              {lesson.duration ? <> · {formatTime(lesson.duration)}</> : null}
-            </p>
+        {startAt.reason === "resume" && lesson.youtubeId !== null ? <ResumeNote label={formatTime(startAt.seconds)} /> : null}
+        {lesson.youtubeId !== null ? (
+          <div className={styles.media}>
+            <div className={styles.mediaMain}>
+              <VideoPlayer title={lesson.title} />
+              <p className={styles.small}>
+                {lesson.transcript ? (
+                  <>
+                    <a href={`/lessons/${slug}/captions.vtt`} type="text/vtt" data-testid="captions-link">
+                      Captions (WebVTT, {lesson.transcript.language})
+                    </a>
+                    {" · "}
+                    <Link href={`/lessons/${slug}/transcript` as Route}>Read the transcript</Link>
+                    {" · "}
+                  </>
+                ) : null}
+                <a href={youtubeWatchUrl(lesson.youtubeId)} rel="noopener noreferrer">
+                  Watch on YouTube
+                </a>
+                {lesson.duration ? <> · {formatTime(lesson.duration)}</> : null}
+              </p>
+            </div>
+            <div className={styles.side}>
+              <ChapterTimeline chapters={chapters} />
+              {cues.length > 0 ? <TranscriptPanel cues={cues} slug={slug} /> : <p className={styles.small}>No transcript for this lesson yet.</p>}
+            </div>
           </div>
-          <div className={styles.side}>
-            <ChapterTimeline chapters={chapters} />
-            {cues.length > 0 ? <TranscriptPanel cues={cues} slug={slug} /> : <p className={styles.small}>No transcript for this lesson yet.</p>}
-          </div>
-        </div>
+        ) : (
+          // A lesson without a video of its own (front matter without youtube_id): no player, chapters or duration.
+          <p className={styles.small} data-testid="no-video">
+            This lesson has no video: it is a page to read and follow.
+          </p>
+        )}
         <p className={styles.synopsis}>{lesson.synopsis}</p>
         <div className={styles.body}>
           <LessonBody code={lesson.code} slug={slug} />

@@ -11,8 +11,9 @@ export const leaderboardRouter = createTRPCRouter({
     const assignment = await getAssignment(input.slug);
     if (!assignment) throw new TRPCError({ code: "NOT_FOUND", message: `There is no assignment "${input.slug}".` });
     const board = await buildLeaderboard(ctx.db.prisma, assignment);
-    // userIds are internal; the public only needs ranks, names and scores.
-    const strip = <T extends { userId: string }>(rows: T[]) => rows.map(({ userId: _userId, ...row }) => row);
+    // userIds are internal; the public only needs ranks, names and scores. `you` marks the caller's own row.
+    const me = ctx.user?.id;
+    const strip = <T extends { userId: string }>(rows: T[]) => rows.map(({ userId, ...row }) => ({ ...row, you: me !== undefined && userId === me }));
     return { ...board, public: strip(board.public), final: board.final ? strip(board.final) : null, bestOverTime: board.bestOverTime.map(({ at, logLoss }) => ({ at, logLoss })) };
   }),
 });
