@@ -92,3 +92,41 @@ export function sideOf(segments: readonly Segment[], side: "old" | "new"): Segme
 function dropFinalEmpty(lines: string[]): string[] {
   return lines.length > 0 && lines.at(-1) === "" ? lines.slice(0, -1) : lines;
 }
+
+/** Unchanged lines a view leaves out: `count` same rows starting at these line numbers. */
+export interface FoldedRows {
+  kind: "folded";
+  count: number;
+  oldNumber: number;
+  newNumber: number;
+}
+
+/**
+ * Keeps `context` unchanged lines around each change and folds longer unchanged runs into one row, so that a view of
+ * a long text shows its changes (a run is folded only when that hides at least two lines).
+ */
+export function foldUnchanged(rows: readonly DiffRow[], context = 3): Array<DiffRow | FoldedRows> {
+  const out: Array<DiffRow | FoldedRows> = [];
+  let i = 0;
+  while (i < rows.length) {
+    if (rows[i]!.kind !== "same") {
+      out.push(rows[i++]!);
+      continue;
+    }
+    let end = i;
+    while (end < rows.length && rows[end]!.kind === "same") end++;
+    const keepBefore = i === 0 ? 0 : context;
+    const keepAfter = end === rows.length ? 0 : context;
+    const hidden = end - i - keepBefore - keepAfter;
+    if (hidden < 2) {
+      out.push(...rows.slice(i, end));
+    } else {
+      out.push(...rows.slice(i, i + keepBefore));
+      const first = rows[i + keepBefore] as Extract<DiffRow, { kind: "same" }>;
+      out.push({ kind: "folded", count: hidden, oldNumber: first.oldNumber, newNumber: first.newNumber });
+      out.push(...rows.slice(end - keepAfter, end));
+    }
+    i = end;
+  }
+  return out;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { diffTexts, sideOf, type DiffRow } from "../src/index";
+import { diffTexts, foldUnchanged, sideOf, type DiffRow } from "../src/index";
 
 const sideText = (row: DiffRow, side: "old" | "new") =>
   row.kind === "changed" ? sideOf(row.segments, side).map((s) => s.text).join("") : "text" in row ? row.text : "";
@@ -67,5 +67,30 @@ describe("diffTexts", () => {
     expect(diffTexts("", "")).toEqual({ rows: [], added: 0, removed: 0, identical: true });
     expect(diffTexts("", "hi\n").rows).toEqual([{ kind: "added", newNumber: 1, text: "hi" }]);
     expect(diffTexts("hi", "").rows).toEqual([{ kind: "removed", oldNumber: 1, text: "hi" }]);
+  });
+});
+
+describe("foldUnchanged", () => {
+  const numbered = (n: number) => Array.from({ length: n }, (_, i) => `line ${i + 1}`).join("\n");
+
+  it("folds long unchanged runs, keeping context around each change", () => {
+    const oldText = numbered(20);
+    const rows = diffTexts(oldText, oldText.replace("line 10", "line ten")).rows;
+    const folded = foldUnchanged(rows, 2);
+    expect(folded.map((r) => (r.kind === "folded" ? `folded ${r.count} from ${r.oldNumber}` : r.kind))).toEqual([
+      "folded 7 from 1",
+      "same",
+      "same",
+      "changed",
+      "same",
+      "same",
+      "folded 8 from 13",
+    ]);
+  });
+
+  it("leaves short runs and texts without changes alone", () => {
+    const rows = diffTexts("a\nb\nc\nd\n", "a\nb\nC\nd\n").rows;
+    expect(foldUnchanged(rows, 3)).toEqual(rows);
+    expect(foldUnchanged(diffTexts(numbered(10), numbered(10)).rows, 3)).toEqual([{ kind: "folded", count: 10, oldNumber: 1, newNumber: 1 }]);
   });
 });
