@@ -3,6 +3,7 @@ import type { Assignment } from "@course/content";
 import type { PrismaClient } from "@course/db";
 import { NotebookFormatError, readNotebook } from "@course/notebook";
 import type { PublicUser } from "../auth/users";
+import { BodyTooLargeError, readCapped } from "../http/read-capped";
 import { enqueueJob } from "../runner/queue";
 import { formatUtc, nextUtcMidnight, startOfUtcDay } from "./time";
 
@@ -30,33 +31,6 @@ const problem = (status: number, body: UploadProblem, headers: Record<string, st
   Response.json(body, { status, headers: { "Cache-Control": "no-store", ...headers } });
 
 const megabytes = (bytes: number) => `${(bytes / 1_000_000).toFixed(bytes < 1_000_000 ? 2 : 1)} MB`;
-
-class TooLarge extends Error {}
-
-/** Reads the body, refusing (and cancelling the stream) as soon as it grows past `cap` bytes. */
-async function readCapped(req: Request, cap: number): Promise<Uint8Array<ArrayBuffer>> {
-  if (!req.body) return new Uint8Array(new ArrayBuffer(0));
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > cap) {
-      await reader.cancel().catch(() => undefined);
-      throw new TooLarge();
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(new ArrayBuffer(total));
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.byteLength;
-  }
-  return out;
-}
 
 /**
  * How much of a body declared too large is still read (and dropped) before the 413 goes out. A client that is still
@@ -118,7 +92,7 @@ export async function handleSubmissionUpload(req: Request, deps: UploadDeps): Pr
     const body = await readCapped(req, cap);
     form = await new Response(body, { headers: { "content-type": contentType } }).formData();
   } catch (error) {
-    if (error instanceof TooLarge) return tooLarge();
+    if (error instanceof BodyTooLargeError) return tooLarge();
     return problem(400, { code: "bad-request", error: "The upload could not be read as multipart/form-data." });
   }
 
