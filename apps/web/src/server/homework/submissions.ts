@@ -2,6 +2,7 @@ import type { PrismaClient } from "@course/db";
 import { ScoresSchema } from "@course/runner/protocol";
 import { hasRole } from "../auth/roles";
 import type { PublicUser } from "../auth/users";
+import { roundScores } from "./scores";
 
 export type JobStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled";
 
@@ -32,7 +33,8 @@ export async function syncSubmissionResults(prisma: PrismaClient, where: { userI
   let synced = 0;
   for (const sub of pending) {
     const scores = sub.job.status === "succeeded" ? ScoresSchema.safeParse((sub.job.result as { scores?: unknown } | null)?.scores) : null;
-    const ok = scores?.success === true ? scores.data : null;
+    // Rounded again for results stored before ingestion rounded them.
+    const ok = scores?.success === true ? roundScores(scores.data) : null;
     const done = await prisma.$transaction(async (tx) => {
       const claimed = await tx.submission.updateMany({
         where: { id: sub.id, syncedAt: null },
