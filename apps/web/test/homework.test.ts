@@ -99,7 +99,7 @@ eachBackend((db) => {
       const [view] = (await caller(alice).homework.mySubmissions({ slug: "open-hw" })).items;
       expect(view).toMatchObject({ state: "failed", failureReason: "notebook error", lastError: "ReferenceError: x is not defined (cell 2)", publicScore: null });
       const [note] = await caller(alice).notifications.list();
-      expect(note).toMatchObject({ kind: "submission-failed", title: "hw.ipynb failed: notebook error" });
+      expect(note).toMatchObject({ kind: "submission-failed", title: expect.stringMatching(/^hw\.ipynb failed: notebook error \(submission #1, .* UTC\)$/) });
     });
 
     it("never show one student's submission to another, but show it to graders", async () => {
@@ -153,6 +153,30 @@ eachBackend((db) => {
       expect(await res.text()).toBe("{}");
       const missing = await GET(new Request("http://localhost/homework/nope/template.ipynb"), { params: Promise.resolve({ slug: "nope" }) });
       expect(missing.status).toBe(404);
+    });
+
+    it("tell two scored notifications apart (number, time, score) and mark read those that link to an opened page", async () => {
+      const { alice, bob } = await people();
+      const first = await upload(alice, "same.ipynb");
+      const second = await upload(alice, "same.ipynb");
+      const runner = await createRunnerToken(prisma(), "r");
+      for (const [logLoss, accuracy] of [[0.31, 0.9], [0.27, 0.92]] as const) {
+        const job = await claimNextJob(prisma(), runner.record.id);
+        await finishJob(prisma(), job!.id, runner.record.id, { kind: "complete", body: completion([logLoss, accuracy]) });
+      }
+      const notes = await caller(alice).notifications.list();
+      const byLink = (id: string) => notes.find((n) => n.link === `/homework/submissions/${id}`)!;
+      expect(byLink(first).title).toMatch(/^same\.ipynb was scored: log loss 0\.31000 \(submission #1, \d{4}-\d\d-\d\d \d\d:\d\d UTC\)$/);
+      expect(byLink(second).title).toMatch(/^same\.ipynb was scored: log loss 0\.27000 \(submission #2, /);
+      expect(byLink(second).body).toMatch(/submission #2, .*public log loss 0\.27000, accuracy 92\.000%/);
+      expect(new Set(notes.map((n) => `${n.title} ${n.body}`)).size).toBe(2);
+
+      // Opening the first submission's page marks its notification read, and only that one; never another user's.
+      const other = await prisma().notification.create({ data: { userId: bob.id, kind: "x", title: "t", body: "b", link: `/homework/submissions/${first}` } });
+      expect(await caller(alice).notifications.markRead({ link: `/homework/submissions/${first}` })).toEqual({ marked: 1 });
+      expect(await caller(alice).notifications.unreadCount()).toBe(1);
+      expect((await prisma().notification.findUniqueOrThrow({ where: { id: other.id } })).readAt).toBeNull();
+      await expect(caller(alice).notifications.markRead({ link: "https://evil.example/x" })).rejects.toThrow(/path on this site/);
     });
 
     it("keep a leaderboard profile per student and mark only their own notifications read", async () => {

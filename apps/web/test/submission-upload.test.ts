@@ -162,6 +162,69 @@ eachBackend((db) => {
       expect(await stored()).toEqual({ submissions: 2, jobs: 2 });
     });
 
+    it("answers a retried upload (same Idempotency-Key, same bytes) with the stored submission: no new job, no daily slot", async () => {
+      const { alice } = await people();
+      const key = "0f6c1c1e-5b8e-4c55-9d1c-2b7a3f0a9e11";
+      const day = new Date("2030-03-04T10:00:00Z");
+      const text = notebookText();
+      const first = await upload(uploadRequest({ file: text, assignment: "open-hw" }, { headers: { "Idempotency-Key": key } }), alice, day);
+      expect(first.status).toBe(201);
+      const stored1 = (await first.json()) as { id: string; jobId: string };
+      // The connection reset after the commit; the client retries with the same key (here as the form field).
+      const retryForm = uploadRequest({ file: text, assignment: "open-hw" });
+      const form = await retryForm.formData();
+      form.set("idempotencyKey", key);
+      const retry = await upload(new Request(retryForm.url, { method: "POST", body: form }), alice, day);
+      expect(retry.status).toBe(200);
+      expect(await retry.json()).toMatchObject({ id: stored1.id, jobId: stored1.jobId, replayed: true });
+      expect(await stored()).toEqual({ submissions: 1, jobs: 1 });
+      expect((await prisma().submission.findUniqueOrThrow({ where: { id: stored1.id } })).idempotencyKey).toBe(key);
+      // The retry used no slot: the second of the day is still allowed; and a retry past the limit still answers 200.
+      expect((await upload(uploadRequest({ file: notebookText("2"), assignment: "open-hw" }), alice, day)).status).toBe(201);
+      expect((await upload(uploadRequest({ file: text, assignment: "open-hw" }, { headers: { "Idempotency-Key": key } }), alice, day)).status).toBe(200);
+      expect((await upload(uploadRequest({ file: notebookText("3"), assignment: "open-hw" }), alice, day)).status).toBe(429);
+      expect(await stored()).toEqual({ submissions: 2, jobs: 2 });
+    });
+
+    it("refuses the same key with different bytes (422), keys are per student, and bad keys are named", async () => {
+      const { alice, bob } = await people();
+      const key = "retry-key-12345";
+      expect((await upload(uploadRequest({ file: notebookText("a"), assignment: "open-hw" }, { headers: { "Idempotency-Key": key } }), alice)).status).toBe(201);
+      const other = await upload(uploadRequest({ file: notebookText("b"), name: "other.ipynb", assignment: "open-hw" }, { headers: { "Idempotency-Key": key } }), alice);
+      expect(other.status).toBe(422);
+      const body = (await other.json()) as { code: string; error: string };
+      expect(body.code).toBe("idempotency-key-reused");
+      expect(body.error).toMatch(/already used for another upload \(homework\.ipynb, .*\) with different contents\. Send a new key/);
+      // Bob's key space is his own.
+      expect((await upload(uploadRequest({ file: notebookText("b"), assignment: "open-hw" }, { headers: { "Idempotency-Key": key } }), bob)).status).toBe(201);
+      const short = await upload(uploadRequest({ file: notebookText("c"), assignment: "open-hw" }, { headers: { "Idempotency-Key": "abc" } }), bob);
+      expect(short.status).toBe(400);
+      expect(((await short.json()) as { error: string }).error).toMatch(/idempotency key is too short/);
+      expect(await stored()).toEqual({ submissions: 2, jobs: 2 });
+    });
+
+    it("stores concurrent copies of one upload once", async () => {
+      const { alice } = await people();
+      const text = notebookText();
+      const results = await Promise.all(
+        Array.from({ length: 4 }, () => upload(uploadRequest({ file: text, assignment: "open-hw" }, { headers: { "Idempotency-Key": "same-upload-key" } }), alice)),
+      );
+      expect(results.map((r) => r.status).sort()).toEqual([200, 200, 200, 201]);
+      const ids = new Set(await Promise.all(results.map(async (r) => ((await r.json()) as { id: string }).id)));
+      expect(ids.size).toBe(1);
+      expect(await stored()).toEqual({ submissions: 1, jobs: 1 });
+      // Copies for two assignments with one key race past the per-assignment lock: the unique (user, key) decides.
+      await prisma().submission.deleteMany();
+      const open = (await getAssignments()).find((a) => a.slug === "open-hw")!;
+      const assignments = [open, { ...open, slug: "open-hw-2" }];
+      const racing = await Promise.all(
+        ["open-hw", "open-hw-2"].map((assignment) =>
+          handleSubmissionUpload(uploadRequest({ file: text, assignment }, { headers: { "Idempotency-Key": "cross-assignment" } }), { prisma: prisma(), user: alice, assignments }),
+        ),
+      );
+      expect(racing.map((r) => r.status).sort()).toEqual([201, 422]);
+    });
+
     it("refuses uploads after the deadline, for unknown assignments and from anonymous visitors", async () => {
       const { alice } = await people();
       const late = await upload(uploadRequest({ file: notebookText(), assignment: "closed-hw" }), alice);

@@ -1,7 +1,7 @@
 // Read/validate/write only: safe to import from the web app (no node:vm, no child processes,
 // no TypeScript compiler). The executor lives in "@course/notebook/execute".
 export * from "./schema";
-export { parseNotebook, readNotebook, validateNotebook, NotebookFormatError } from "./read";
+export { jsonDepthExceededAt, MAX_JSON_DEPTH, parseNotebook, readNotebook, validateNotebook, NotebookFormatError } from "./read";
 export type { NotebookErrorCode, NotebookIssue, ReadOptions, ReadResult, ValidationResult } from "./read";
 export { writeNotebook, type WriteOptions } from "./write";
 export { randomCellId, repairCellIds, upgradeToLatestMinor } from "./cell-id";

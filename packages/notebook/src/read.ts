@@ -1,9 +1,9 @@
 import { type z } from "zod";
 import { upgradeToLatestMinor, repairCellIds } from "./cell-id";
-import { locateJsonError, locateJsonPath } from "./json-locate";
+import { locateJsonError, locateJsonPath, positionAt } from "./json-locate";
 import { CELL_ID_MINOR, MAX_MINOR, notebookSchema, type Notebook } from "./schema";
 
-export type NotebookErrorCode = "too-large" | "not-utf8" | "not-json" | "not-a-notebook" | "unsupported-version" | "invalid";
+export type NotebookErrorCode = "too-large" | "not-utf8" | "not-json" | "too-deep" | "not-a-notebook" | "unsupported-version" | "invalid";
 
 export interface NotebookIssue {
   /** Where in the notebook, e.g. `cells[3].source` (empty for the whole document). */
@@ -43,6 +43,8 @@ function describeCode(code: NotebookErrorCode): string {
       return "not UTF-8 text";
     case "not-json":
       return "not valid JSON";
+    case "too-deep":
+      return "nested too deeply";
     case "not-a-notebook":
       return "not a Jupyter notebook";
     case "unsupported-version":
@@ -62,6 +64,36 @@ export interface ReadOptions {
   repair?: boolean;
   /** Name used in error messages. */
   fileName?: string;
+  /** Refuse JSON nested deeper than this many arrays and objects. Default MAX_JSON_DEPTH. */
+  maxDepth?: number;
+}
+
+/**
+ * How deeply arrays and objects may nest. A real notebook needs under 20 levels (cells, outputs, mime bundles, JSON
+ * outputs); a deep one is an attack: V8's JSON.parse copes, but everything recursive after it (JSON.stringify, zod,
+ * rendering) overflows the stack.
+ */
+export const MAX_JSON_DEPTH = 128;
+
+/**
+ * The offset of the first bracket that nests deeper than `max`, or -1. Scans the raw text without parsing it (a
+ * parser could overflow on the very input being checked), counting `{` and `[` outside strings; malformed JSON is
+ * left for JSON.parse to report.
+ */
+export function jsonDepthExceededAt(text: string, max: number): number {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c /* \\ */) i++;
+      else if (c === 0x22 /* " */) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
+      if (++depth > max) return i;
+    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) depth--;
+  }
+  return -1;
 }
 
 export interface ReadResult {
@@ -193,7 +225,7 @@ function byteLength(input: string | Uint8Array): number {
 
 /** Parses and validates an `.ipynb` (bytes or text). Throws NotebookFormatError with positions. */
 export function parseNotebook(input: string | Uint8Array, options: ReadOptions = {}): ReadResult {
-  const { maxBytes, repair = true, fileName } = options;
+  const { maxBytes, repair = true, fileName, maxDepth = MAX_JSON_DEPTH } = options;
   const fail = (code: NotebookErrorCode, issues: NotebookIssue[]): never => {
     throw new NotebookFormatError(code, issues, fileName);
   };
@@ -211,6 +243,12 @@ export function parseNotebook(input: string | Uint8Array, options: ReadOptions =
     }
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+
+  const tooDeep = jsonDepthExceededAt(text, maxDepth);
+  if (tooDeep >= 0) {
+    const at = positionAt(text, tooDeep);
+    fail("too-deep", [{ path: "", message: `arrays and objects nest more than ${maxDepth} levels deep (the limit is ${maxDepth})`, line: at.line, column: at.column }]);
+  }
 
   let value: unknown;
   try {

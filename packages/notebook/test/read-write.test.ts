@@ -151,6 +151,26 @@ describe("errors for what is not a valid notebook", () => {
     expect(readNotebook(text, { maxBytes: Buffer.byteLength(text) }).cells).toHaveLength(2);
   });
 
+  it("nested too deeply: refused with the limit named, before anything recursive runs", () => {
+    // 200,000 levels in the metadata: V8's JSON.parse accepts it, but JSON.stringify (and so the executor, the
+    // renderer, the admin page) overflows the stack on it.
+    const deep = (n: number) => "[".repeat(n) + "]".repeat(n);
+    const withMeta = (value: string) => {
+      const nb = JSON.parse(fixture("v4.5.ipynb")) as { metadata: Record<string, unknown> };
+      nb.metadata.x = "@@";
+      return JSON.stringify(nb, null, 1).replace('"@@"', value);
+    };
+    const error = expectFormatError(withMeta(deep(200_000)), { fileName: "deep.ipynb" });
+    expect(error.code).toBe("too-deep");
+    expect(error.message).toMatch(/^deep\.ipynb: nested too deeply\n.*more than 128 levels deep \(the limit is 128\)/);
+    expect(error.issues[0]?.line).toBeGreaterThan(1);
+    expect(() => readNotebook(withMeta(deep(200_000)))).not.toThrow(RangeError);
+    // Brackets inside strings do not count; real nesting up to the limit is fine.
+    expect(readNotebook(withMeta(JSON.stringify("[".repeat(10_000) + '\\"{')))).toBeTruthy();
+    expect(readNotebook(withMeta(deep(120))).metadata.x).toBeTruthy();
+    expect(expectFormatError(withMeta(deep(120)), { maxDepth: 50 }).message).toContain("the limit is 50");
+  });
+
   it.each([
     [3, "nbformat 3 is not supported"],
     [5, "nbformat 5 is not supported"],

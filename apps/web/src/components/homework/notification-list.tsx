@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { Route } from "next";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
+import { useEffect, useRef } from "react";
 import { useTRPC } from "~/trpc/react";
 import { refreshAfterWrite } from "~/trpc/refresh";
 import { formatWhen } from "./format";
@@ -51,4 +52,28 @@ export function NotificationList() {
       </ul>
     </div>
   );
+}
+
+/**
+ * Marks the signed-in user's notifications that link to `link` read once the page is open in a browser. A write of
+ * its own (a mutation), never a side effect of rendering the page: GET renders stay free of writes.
+ */
+export function MarkReadOnOpen({ link }: { link: string }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const queryClient = useQueryClient();
+  const { mutateAsync } = useMutation(trpc.notifications.markRead.mutationOptions());
+  const done = useRef<string | null>(null);
+  useEffect(() => {
+    if (done.current === link) return;
+    done.current = link;
+    void mutateAsync({ link })
+      .then(async ({ marked }) => {
+        if (marked === 0) return;
+        await refreshAfterWrite(queryClient, { queryKey: trpc.notifications.pathKey() });
+        router.refresh(); // the nav badge is server-rendered
+      })
+      .catch(() => undefined); // the badge stays as it was; nothing else depends on this
+  }, [link, mutateAsync, queryClient, router, trpc]);
+  return null;
 }

@@ -1,18 +1,23 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import type { inferRouterOutputs } from "@trpc/server";
+import type { AppRouter } from "~/server/trpc/root";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef } from "react";
 import { useTRPC } from "~/trpc/react";
 import { FinalToggle } from "./submission-list";
 import { StateBadge, SubmissionStatus } from "./submission-status";
 
+type SubmissionDetail = inferRouterOutputs<AppRouter>["homework"]["submission"];
+
 /** One submission's live status; re-renders the server page (executed notebook, downloads) when it finishes. */
-export function SubmissionLive({ id, slug, maxFinals, locked }: { id: string; slug: string; maxFinals: number; locked: boolean }) {
+export function SubmissionLive({ id, slug, maxFinals, locked, initial }: { id: string; slug: string; maxFinals: number; locked: boolean; initial?: SubmissionDetail }) {
   const trpc = useTRPC();
   const router = useRouter();
+  // Server-rendered with the page's data, so the status and the Final button are there before hydration.
   const query = useQuery(
-    trpc.homework.submission.queryOptions({ id }, { staleTime: 0, refetchInterval: (q) => (q.state.data && (q.state.data.state === "queued" || q.state.data.state === "running") ? 2000 : false) }),
+    trpc.homework.submission.queryOptions({ id }, { initialData: initial, staleTime: 0, refetchInterval: (q) => (q.state.data && (q.state.data.state === "queued" || q.state.data.state === "running") ? 2000 : false) }),
   );
   const previous = useRef<string | null>(null);
   const state = query.data?.state ?? null;

@@ -16,8 +16,14 @@ export async function listNotifications(prisma: PrismaClient, userId: string) {
   });
 }
 
-/** Marks the user's own notifications read (all of them when `ids` is absent); others' ids are ignored. */
-export async function markRead(prisma: PrismaClient, userId: string, ids?: string[]): Promise<number> {
-  const { count } = await prisma.notification.updateMany({ where: { userId, readAt: null, ...(ids ? { id: { in: ids } } : {}) }, data: { readAt: new Date() } });
+/**
+ * Marks the user's own notifications read: those with these `ids`, those that link to `link` (the page the user just
+ * opened), or all of them when neither is given; others' notifications are never touched.
+ */
+export async function markRead(prisma: PrismaClient, userId: string, which: { ids?: string[]; link?: string } = {}): Promise<number> {
+  const { count } = await prisma.notification.updateMany({
+    where: { userId, readAt: null, ...(which.ids ? { id: { in: which.ids } } : {}), ...(which.link !== undefined ? { link: which.link } : {}) },
+    data: { readAt: new Date() },
+  });
   return count;
 }

@@ -2,6 +2,8 @@ import type { PrismaClient } from "@course/db";
 import { ScoresSchema } from "@course/runner/protocol";
 import { hasRole } from "../auth/roles";
 import type { PublicUser } from "../auth/users";
+import { roundScores, SCORE_DECIMALS } from "./scores";
+import { formatUtc } from "./time";
 
 export type JobStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled";
 
@@ -26,13 +28,14 @@ const FINISHED: JobStatus[] = ["succeeded", "failed", "cancelled"];
 export async function syncSubmissionResults(prisma: PrismaClient, where: { userId?: string; assignmentSlug?: string; id?: string } = {}): Promise<number> {
   const pending = await prisma.submission.findMany({
     where: { ...where, syncedAt: null, job: { status: { in: FINISHED } } },
-    select: { id: true, userId: true, assignmentSlug: true, fileName: true, job: { select: { status: true, result: true, failureReason: true, lastError: true } } },
+    select: { id: true, userId: true, assignmentSlug: true, fileName: true, createdAt: true, job: { select: { status: true, result: true, failureReason: true, lastError: true } } },
     take: 500,
   });
   let synced = 0;
   for (const sub of pending) {
     const scores = sub.job.status === "succeeded" ? ScoresSchema.safeParse((sub.job.result as { scores?: unknown } | null)?.scores) : null;
-    const ok = scores?.success === true ? scores.data : null;
+    // Rounded again for results stored before ingestion rounded them.
+    const ok = scores?.success === true ? roundScores(scores.data) : null;
     const done = await prisma.$transaction(async (tx) => {
       const claimed = await tx.submission.updateMany({
         where: { id: sub.id, syncedAt: null },
@@ -46,13 +49,18 @@ export async function syncSubmissionResults(prisma: PrismaClient, where: { userI
       });
       if (claimed.count === 0) return false;
       const link = `/homework/submissions/${sub.id}`;
+      // Which submission, so that two notifications for files of one name tell apart: its number and time.
+      const number = await tx.submission.count({
+        where: { userId: sub.userId, assignmentSlug: sub.assignmentSlug, OR: [{ createdAt: { lt: sub.createdAt } }, { createdAt: sub.createdAt, id: { lte: sub.id } }] },
+      });
+      const which = `submission #${number}, ${formatUtc(sub.createdAt)}`;
       const title = ok
-        ? `${sub.fileName} was scored: log loss ${ok.public.logLoss.toFixed(4)}`
+        ? `${sub.fileName} was scored: log loss ${ok.public.logLoss.toFixed(SCORE_DECIMALS)} (${which})`
         : sub.job.status === "cancelled"
-          ? `${sub.fileName} was cancelled`
-          : `${sub.fileName} failed${sub.job.failureReason ? `: ${sub.job.failureReason}` : ""}`;
+          ? `${sub.fileName} was cancelled (${which})`
+          : `${sub.fileName} failed${sub.job.failureReason ? `: ${sub.job.failureReason}` : ""} (${which})`;
       const body = ok
-        ? `Public log loss ${ok.public.logLoss.toFixed(4)}, accuracy ${(ok.public.accuracy * 100).toFixed(1)}% (${sub.assignmentSlug}).`
+        ? `Your ${sub.assignmentSlug} ${which}: public log loss ${ok.public.logLoss.toFixed(SCORE_DECIMALS)}, accuracy ${(ok.public.accuracy * 100).toFixed(3)}%.`
         : (sub.job.lastError ?? "The runner could not score this notebook.").slice(0, 500);
       await tx.notification.createMany({
         data: [{ userId: sub.userId, kind: ok ? "submission-scored" : "submission-failed", title, body, link, dedupeKey: `submission:${sub.id}:finished` }],

@@ -2,6 +2,7 @@ import "server-only";
 import type { Database } from "@course/db";
 import type { z } from "zod";
 import { getDb } from "../db";
+import { BodyTooLargeError, readCapped } from "../http/read-capped";
 import { LeaseLostError } from "./queue";
 import { authenticateRunner } from "./tokens";
 
@@ -21,12 +22,15 @@ export async function runnerEndpoint<S extends z.ZodType>(
   const db = await getDb();
   const runner = await authenticateRunner(db.prisma, req.headers.get("authorization"));
   if (!runner) return problem(401, "Missing, unknown or revoked runner token (Authorization: Bearer <token>).");
+  const tooLarge = () => problem(413, `Request body over ${MAX_BODY_BYTES} bytes.`);
+  // A declared length over the cap is refused unread; an undeclared (chunked) or understated one is counted as read.
   const length = Number(req.headers.get("content-length") ?? 0);
-  if (length > MAX_BODY_BYTES) return problem(413, `Request body over ${MAX_BODY_BYTES} bytes.`);
+  if (length > MAX_BODY_BYTES) return tooLarge();
   let raw: unknown;
   try {
-    raw = await req.json();
-  } catch {
+    raw = JSON.parse(new TextDecoder().decode(await readCapped(req, MAX_BODY_BYTES)));
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) return tooLarge();
     return problem(400, "The request body is not valid JSON.");
   }
   const parsed = schema.safeParse(raw);

@@ -1,5 +1,6 @@
 import type { Prisma, PrismaClient } from "@course/db";
 import type { CompleteRequest, FailureReason, FailRequest, LogLine } from "@course/runner/protocol";
+import { roundScores } from "../homework/scores";
 
 export interface EnqueueInput {
   notebook: string;
@@ -120,7 +121,8 @@ export async function finishJob(prisma: PrismaClient, jobId: string, runnerId: s
           status: "succeeded",
           executedNotebook,
           submissionCsv,
-          result: { scores, capabilities, backend, timings, runnerTokenId: runnerId },
+          // Rounded here, on the way in, so no page, API or log downstream can serve the full doubles.
+          result: { scores: roundScores(scores), capabilities, backend, timings, runnerTokenId: runnerId },
           lastError: null,
           failureReason: null,
           finishedAt: new Date(),

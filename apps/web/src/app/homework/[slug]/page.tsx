@@ -6,6 +6,7 @@ import { LeaderboardSettings } from "~/components/homework/leaderboard-settings"
 import { SubmissionList } from "~/components/homework/submission-list";
 import { UploadForm } from "~/components/homework/upload-form";
 import { getCurrentUser } from "~/server/auth/session";
+import { api } from "~/trpc/server";
 import { getDb } from "~/server/db";
 import { deadlinePassed, getAssignment } from "~/server/homework/assignments";
 import { formatDuration, formatUtc, nextUtcMidnight, startOfUtcDay } from "~/server/homework/time";
@@ -28,11 +29,9 @@ export default async function HomeworkPage({ params }: Props) {
   const usedToday = user
     ? await (await getDb()).prisma.submission.count({ where: { userId: user.id, assignmentSlug: slug, createdAt: { gte: startOfUtcDay(now) } } })
     : 0;
-  const disabledReason = closed
-    ? `The deadline passed on ${formatUtc(assignment.deadline)}: submissions are closed.`
-    : usedToday >= assignment.dailyLimit
-      ? `You used today's ${assignment.dailyLimit} submissions. The next one is allowed at ${formatUtc(nextUtcMidnight(now))}.`
-      : null;
+  const closedReason = closed ? `The deadline passed on ${formatUtc(assignment.deadline)}: submissions are closed.` : null;
+  const limitUntil = !closed && usedToday >= assignment.dailyLimit ? nextUtcMidnight(now).toISOString() : null;
+  const mine = user ? await (await api()).homework.mySubmissions({ slug }) : undefined;
 
   return (
     <div className="stack">
@@ -68,11 +67,11 @@ export default async function HomeworkPage({ params }: Props) {
               Used today: {usedToday} of {assignment.dailyLimit}. Choose up to two scored submissions as your finals: after the deadline, the best private
               score among them decides your final rank (without a choice, your two best public scores count).
             </p>
-            <UploadForm slug={slug} maxFileBytes={assignment.maxFileBytes} disabledReason={disabledReason} />
+            <UploadForm slug={slug} maxFileBytes={assignment.maxFileBytes} closedReason={closedReason} dailyLimit={assignment.dailyLimit} limitUntil={limitUntil} />
           </section>
           <section aria-labelledby="submissions-heading">
             <h2 id="submissions-heading">Your submissions</h2>
-            <SubmissionList slug={slug} closed={closed} />
+            <SubmissionList slug={slug} closed={closed} initial={mine} />
           </section>
           <LeaderboardSettings />
         </>

@@ -3,11 +3,13 @@ import type { Metadata, Route } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { formatBytes, formatWhen } from "~/components/homework/format";
+import { MarkReadOnOpen } from "~/components/homework/notification-list";
 import { SubmissionLive } from "~/components/homework/submission-live";
 import { CommentList } from "~/components/grading/comment-list";
 import { StudentFeedback } from "~/components/grading/student-feedback";
 import { NotebookView } from "~/components/notebook";
 import { requireUser } from "~/server/auth/session";
+import { api } from "~/trpc/server";
 import { getDb } from "~/server/db";
 import { studentFeedback } from "~/server/grading/reviews";
 import { deadlinePassed, getAssignment } from "~/server/homework/assignments";
@@ -54,6 +56,7 @@ export default async function SubmissionPage({ params }: Props) {
 
   return (
     <div className="stack">
+      {mine ? <MarkReadOnOpen link={`/homework/submissions/${sub.id}`} /> : null}
       <div>
         <p className="hint">
           <Link href={`/homework/${sub.assignmentSlug}` as Route}>{assignment ? `Homework: ${assignment.title}` : sub.assignmentSlug}</Link>
@@ -70,7 +73,7 @@ export default async function SubmissionPage({ params }: Props) {
         </p>
       </div>
       <section className="card" aria-label="Status">
-        <SubmissionLive id={sub.id} slug={sub.assignmentSlug} maxFinals={MAX_FINALS} locked={!assignment || deadlinePassed(assignment)} />
+        <SubmissionLive id={sub.id} slug={sub.assignmentSlug} maxFinals={MAX_FINALS} locked={!assignment || deadlinePassed(assignment)} initial={await (await api()).homework.submission({ id: sub.id })} />
       </section>
       <p style={{ display: "flex", gap: 10, flexWrap: "wrap" }}>
         <a className="button secondary" href={`/api/submissions/${sub.id}/submitted.ipynb`} download>
