@@ -58,7 +58,7 @@ export function AccountForms({ name }: { name: string }) {
         </div>
         <div className="field">
           <label htmlFor="next">New password</label>
-          <input id="next" name="next" type="password" autoComplete="new-password" minLength={10} />
+          <input id="next" name="next" type="password" autoComplete="new-password" maxLength={200} />
         </div>
         <button className="button" type="submit" disabled={changePassword.isPending}>Change password</button>
       </form>

@@ -77,7 +77,7 @@ export async function signUpWithPassword(
     throw new SignUpError(issue.message, (issue.path[0] as "email" | "password" | "name") ?? "email");
   }
   const { email, name, password } = parsed.data;
-  const weakness = passwordWeakness(password, email);
+  const weakness = await passwordWeakness(password, { email, name });
   if (weakness) throw new SignUpError(weakness, "password");
   return createUser(prisma, { email, name, password }, onFirstAdmin);
 }

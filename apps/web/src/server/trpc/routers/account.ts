@@ -20,11 +20,11 @@ export const accountRouter = createTRPCRouter({
   changePassword: protectedProcedure
     .input(z.object({ current: z.string().max(1000), next: z.string().max(1000) }))
     .mutation(async ({ ctx, input }) => {
-      const row = await ctx.db.prisma.user.findUniqueOrThrow({ where: { id: ctx.user.id }, select: { passwordHash: true, email: true } });
+      const row = await ctx.db.prisma.user.findUniqueOrThrow({ where: { id: ctx.user.id }, select: { passwordHash: true, email: true, name: true } });
       if (row.passwordHash && !(await verifyPassword(input.current, row.passwordHash))) {
         throw new TRPCError({ code: "BAD_REQUEST", message: "Your current password is not right." });
       }
-      const weakness = passwordWeakness(input.next, row.email);
+      const weakness = await passwordWeakness(input.next, { email: row.email, name: row.name });
       if (weakness) throw new TRPCError({ code: "BAD_REQUEST", message: weakness });
       await ctx.db.prisma.user.update({ where: { id: ctx.user.id }, data: { passwordHash: await hashPassword(input.next) } });
       return { ok: true };
