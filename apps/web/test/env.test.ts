@@ -26,6 +26,13 @@ describe("environment validation", () => {
     expect(found.find((p) => p.startsWith("AUTH_SECRET "))).toMatch(/at least 32/);
   });
 
+  it("validates the sign-up limit and the trusted proxy hops", () => {
+    expect(parseServerEnv({})).toMatchObject({ SIGNUP_MAX_PER_WINDOW: 10, SIGNUP_WINDOW_MINUTES: 60, TRUSTED_PROXY_HOPS: 0 });
+    expect(parseServerEnv({ SIGNUP_MAX_PER_WINDOW: "200", TRUSTED_PROXY_HOPS: "1" })).toMatchObject({ SIGNUP_MAX_PER_WINDOW: 200, TRUSTED_PROXY_HOPS: 1 });
+    const found = problems({ SIGNUP_MAX_PER_WINDOW: "0", SIGNUP_WINDOW_MINUTES: "soon", TRUSTED_PROXY_HOPS: "-1" });
+    expect(found.map((p) => p.split(" ")[0])).toEqual(["SIGNUP_MAX_PER_WINDOW", "SIGNUP_WINDOW_MINUTES", "TRUSTED_PROXY_HOPS"]);
+  });
+
   it("wants both GitHub variables or neither, and a secret in production", () => {
     expect(problems({ AUTH_GITHUB_ID: "abc" })).toEqual(["AUTH_GITHUB_SECRET is required when the other GitHub OAuth variable is set (set both or neither)"]);
     expect(problems({ NODE_ENV: "production" })[0]).toMatch(/^AUTH_SECRET is required in production/);

@@ -1,7 +1,14 @@
 import { Prisma, type PrismaClient, type Role } from "@course/db";
 import { z } from "zod";
 import { dummyPasswordHash, hashPassword, passwordWeakness, verifyPassword } from "./password";
-import { assertNotRateLimited, clearFailedSignIns, recordFailedSignIn, signInKeys, type RateLimitPolicy } from "./rate-limit";
+import {
+  assertNotRateLimited,
+  clearFailedSignIns,
+  recordFailedSignIn,
+  signInKeys,
+  takeSignUpSlot,
+  type RateLimitPolicy,
+} from "./rate-limit";
 
 export const signUpInput = z.object({
   email: z.email({ message: "Enter a valid email address." }).max(254).transform((e) => e.trim().toLowerCase()),
@@ -66,10 +73,15 @@ export async function createUser(
   }
 }
 
+/**
+ * Creates an email+password account after checking every field. With `limit`, sign-ups are counted per client
+ * address (a valid attempt counts even when the email turns out to be taken) and refused past the policy.
+ */
 export async function signUpWithPassword(
   prisma: PrismaClient,
   raw: unknown,
   onFirstAdmin?: (user: PublicUser) => void,
+  limit?: { ip: string | undefined; policy: RateLimitPolicy },
 ): Promise<PublicUser> {
   const parsed = signUpInput.safeParse(raw);
   if (!parsed.success) {
@@ -79,6 +91,7 @@ export async function signUpWithPassword(
   const { email, name, password } = parsed.data;
   const weakness = await passwordWeakness(password, { email, name });
   if (weakness) throw new SignUpError(weakness, "password");
+  if (limit) await takeSignUpSlot(prisma, limit.ip, limit.policy);
   return createUser(prisma, { email, name, password }, onFirstAdmin);
 }
 
