@@ -46,5 +46,20 @@ describe("post-sign-in redirects", () => {
     expect(safeCallbackUrl("//evil.example")).toBe("/");
     expect(safeCallbackUrl("/\\evil.example")).toBe("/");
     expect(safeCallbackUrl(undefined)).toBe("/");
+    expect(safeCallbackUrl("http://evil.example", "http://127.0.0.1:3000")).toBe("/");
+  });
+
+  it("give plain ASCII for malformed or non-ASCII paths, so they fit in a Location header", () => {
+    // Both answered 500 when a signed-in visitor's /signin redirected to them.
+    expect(safeCallbackUrl("/\uFFFD%A")).toBe("/%EF%BF%BD%A");
+    expect(safeCallbackUrl("/lessons/café?t=1m")).toBe("/lessons/caf%C3%A9?t=1m");
+    expect(safeCallbackUrl("\uFFFD%A")).toBe("/");
+    expect(safeCallbackUrl("/\t/evil.example")).toBe("/");
+  });
+
+  it("accept absolute URLs on the site's own origin, as paths", () => {
+    expect(safeCallbackUrl("http://127.0.0.1:3000/account?x=1", "http://127.0.0.1:3000")).toBe("/account?x=1");
+    expect(safeCallbackUrl("http://127.0.0.1:3001/account", "http://127.0.0.1:3000")).toBe("/");
+    expect(safeCallbackUrl("javascript:alert(1)", "http://127.0.0.1:3000")).toBe("/");
   });
 });
