@@ -4,16 +4,10 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import GitHubProvider from "next-auth/providers/github";
 import { serverEnv } from "~/env";
 import { getDb } from "../db";
+import { clientAddress } from "./client-address";
 import { logFirstAdminLine } from "./log";
 import { authenticate, userForGitHub } from "./users";
 
-
-function clientIp(headers: Record<string, unknown> | undefined): string | undefined {
-  const forwarded = headers?.["x-forwarded-for"];
-  const first = typeof forwarded === "string" ? forwarded.split(",")[0]?.trim() : undefined;
-  const real = headers?.["x-real-ip"];
-  return first || (typeof real === "string" ? real : undefined);
-}
 
 export function githubEnabled(): boolean {
   const env = serverEnv();
@@ -33,7 +27,7 @@ export function authOptions(): NextAuthOptions {
         const { prisma } = await getDb();
         const user = await authenticate(
           prisma,
-          { email: credentials.email, password: credentials.password, ip: clientIp(req.headers) },
+          { email: credentials.email, password: credentials.password, ip: clientAddress(req.headers) },
           policy,
         );
         return { id: user.id, email: user.email, name: user.name };
