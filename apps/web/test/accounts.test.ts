@@ -123,6 +123,18 @@ eachBackend((db) => {
       await expect(setRole(db().prisma, "ada@example.com", "student")).rejects.toThrow(/last admin/);
       await expect(setRole(db().prisma, "nobody@example.com", "grader")).rejects.toThrow(/No account/);
     });
+
+    it("ends the account's sessions on a demotion, not on a promotion", async () => {
+      await signUpWithPassword(db().prisma, { email: "ada@example.com", password });
+      await signUpWithPassword(db().prisma, { email: "bob@example.com", password });
+      const version = async () => (await db().prisma.user.findUniqueOrThrow({ where: { email: "bob@example.com" } })).sessionVersion;
+      await setRole(db().prisma, "bob@example.com", "admin");
+      expect(await version()).toBe(0);
+      await setRole(db().prisma, "bob@example.com", "grader");
+      expect(await version()).toBe(1);
+      await setRole(db().prisma, "bob@example.com", "grader");
+      expect(await version()).toBe(1);
+    });
   });
 
   describe("GitHub accounts", () => {

@@ -1,5 +1,6 @@
 import { Prisma, type PrismaClient, type Role } from "@course/db";
 import { z } from "zod";
+import { RANK } from "./roles";
 import { dummyPasswordHash, hashPassword, passwordWeakness, verifyPassword } from "./password";
 import {
   assertNotRateLimited,
@@ -148,5 +149,11 @@ export async function setRole(prisma: PrismaClient, email: string, role: Role): 
     const admins = await prisma.user.count({ where: { role: "admin" } });
     if (admins <= 1) throw new Error(`${user.email} is the last admin; make someone else admin first.`);
   }
-  return prisma.user.update({ where: { id: user.id }, data: { role }, select: publicFields });
+  // A demotion ends the account's sessions, so a copied cookie keeps no trace of the old role's pages.
+  const demoted = RANK[role] < RANK[user.role];
+  return prisma.user.update({
+    where: { id: user.id },
+    data: { role, ...(demoted ? { sessionVersion: { increment: 1 } } : {}) },
+    select: publicFields,
+  });
 }

@@ -1,6 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { hashPassword, passwordWeakness, verifyPassword } from "../../auth/password";
+import { endAllSessions } from "../../auth/session-version";
 import { createTRPCRouter, protectedProcedure, publicProcedure } from "../init";
 
 export const accountRouter = createTRPCRouter({
@@ -26,7 +27,17 @@ export const accountRouter = createTRPCRouter({
       }
       const weakness = await passwordWeakness(input.next, { email: row.email, name: row.name });
       if (weakness) throw new TRPCError({ code: "BAD_REQUEST", message: weakness });
-      await ctx.db.prisma.user.update({ where: { id: ctx.user.id }, data: { passwordHash: await hashPassword(input.next) } });
+      // Whoever knew the old password may hold a session: every session ends (the form signs this browser in again).
+      await ctx.db.prisma.user.update({
+        where: { id: ctx.user.id },
+        data: { passwordHash: await hashPassword(input.next), sessionVersion: { increment: 1 } },
+      });
       return { ok: true };
     }),
+
+  /** Ends every session of the account, on every device, this one included. */
+  signOutEverywhere: protectedProcedure.mutation(async ({ ctx }) => {
+    await endAllSessions(ctx.db.prisma, ctx.user.id);
+    return { ok: true };
+  }),
 });
