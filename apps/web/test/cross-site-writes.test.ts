@@ -50,7 +50,7 @@ describe("refuseCrossSiteWrite", () => {
   });
 
   it("refuses another origin, a null origin, and a cross-site or same-site fetch without an Origin", async () => {
-    for (const headers of [
+    for (const headers of <Record<string, string>[]>[
       { origin: "http://evil.example", "sec-fetch-site": "cross-site" },
       { origin: "http://127.0.0.1:3001" },
       { origin: "null" },
