@@ -2,7 +2,7 @@ import fs from "node:fs";
 import { expect, request, test, type APIRequestContext, type Page } from "@playwright/test";
 import { PASSWORD, SEEDED } from "./support/accounts";
 import { apiSignIn, apiSignOut, sessionCookie, SESSION_COOKIE, trpcMutation, whoIs } from "./support/http-session";
-import { startSite } from "./support/site";
+import { freePort, startSite } from "./support/site";
 
 const port = Number(process.env.E2E_PORT ?? 3210);
 const baseUrl = `http://127.0.0.1:${port}`;
@@ -25,7 +25,7 @@ async function signIn(page: Page, email: string, pw: string) {
 }
 
 test("on a fresh install the first account becomes admin, and the start-up log says so", async ({ page }) => {
-  const fresh = await startSite({ port: Number(process.env.E2E_PORT ?? 3210) + 1 });
+  const fresh = await startSite({ port: await freePort() });
   try {
     await page.goto(`${fresh.url}/signup`);
     await page.getByLabel("Name").fill("First Person");
@@ -230,8 +230,8 @@ test.describe("requests from elsewhere", () => {
 });
 
 test("per-address limits use the connection's address: a made-up X-Forwarded-For does not help", async () => {
-  const direct = await startSite({ port: port + 2, env: { SIGNIN_MAX_ATTEMPTS: "1", SIGNUP_MAX_PER_WINDOW: "2" } });
-  const proxied = await startSite({ port: port + 3, env: { SIGNIN_MAX_ATTEMPTS: "1", TRUSTED_PROXY_HOPS: "1" } });
+  const direct = await startSite({ port: await freePort(), env: { SIGNIN_MAX_ATTEMPTS: "1", SIGNUP_MAX_PER_WINDOW: "2" } });
+  const proxied = await startSite({ port: await freePort(), env: { SIGNIN_MAX_ATTEMPTS: "1", TRUSTED_PROXY_HOPS: "1" } });
   const toDirect = await request.newContext({ baseURL: direct.url });
   const toProxied = await request.newContext({ baseURL: proxied.url });
   try {
