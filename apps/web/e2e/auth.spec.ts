@@ -230,6 +230,7 @@ test.describe("requests from elsewhere", () => {
 });
 
 test("per-address limits use the connection's address: a made-up X-Forwarded-For does not help", async () => {
+  test.setTimeout(180_000); // two more sites start
   const direct = await startSite({ port: await freePort(), env: { SIGNIN_MAX_ATTEMPTS: "1", SIGNUP_MAX_PER_WINDOW: "2" } });
   const proxied = await startSite({ port: await freePort(), env: { SIGNIN_MAX_ATTEMPTS: "1", TRUSTED_PROXY_HOPS: "1" } });
   const toDirect = await request.newContext({ baseURL: direct.url });
