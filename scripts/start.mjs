@@ -68,8 +68,9 @@ if (check.status !== 0) {
 }
 
 step(`Starting the site (${env.DATABASE_URL ? "PostgreSQL from DATABASE_URL" : `embedded database in ${path.relative(root, env.COURSE_DATA_DIR) || "."}`})`);
-const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
-const web = spawn(process.execPath, [nextBin, "start", "-p", env.PORT], { cwd: path.join(root, "apps/web"), env, stdio: ["ignore", "pipe", "inherit"] });
+// Our own server around Next (not `next start`): it takes the client's address from the socket, or from
+// TRUSTED_PROXY_HOPS proxies, so per-address limits cannot be dodged with a made-up X-Forwarded-For.
+const web = spawn(process.execPath, [path.join(root, "apps/web/server.mjs")], { cwd: path.join(root, "apps/web"), env, stdio: ["ignore", "pipe", "inherit"] });
 let announced = false;
 web.stdout.on("data", (chunk) => {
   process.stdout.write(chunk);

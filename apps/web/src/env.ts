@@ -24,6 +24,14 @@ export const serverEnvSchema = z
     ),
     SIGNIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(5),
     SIGNIN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+    /** Accounts that one client address may create per window (a classroom behind one NAT needs more). */
+    SIGNUP_MAX_PER_WINDOW: z.coerce.number().int().min(1).max(100_000).default(10),
+    SIGNUP_WINDOW_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60),
+    /**
+     * Reverse proxies in front of the site that append to X-Forwarded-For (0: clients connect directly, so the
+     * header is the client's own claim and is ignored). Read by the web server (apps/web/server.mjs).
+     */
+    TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   })
   .superRefine((env, ctx) => {
     if (Boolean(env.AUTH_GITHUB_ID) !== Boolean(env.AUTH_GITHUB_SECRET)) {

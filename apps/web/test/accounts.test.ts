@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { authenticate, setRole, signUpWithPassword, userForGitHub, WRONG_CREDENTIALS } from "~/server/auth/users";
-import { RateLimitedError } from "~/server/auth/rate-limit";
+import { RateLimitedError, recordFailedSignIn } from "~/server/auth/rate-limit";
 import { eachBackend } from "./support/backends";
 
 const policy = { maxAttempts: 3, windowMinutes: 15 };
@@ -28,8 +28,32 @@ eachBackend((db) => {
       await signUpWithPassword(db().prisma, { email: "ada@example.com", password });
       await expect(signUpWithPassword(db().prisma, { email: "ADA@example.com", password })).rejects.toThrow(/already exists/);
       await expect(signUpWithPassword(db().prisma, { email: "not-an-email", password })).rejects.toThrow(/valid email/);
-      await expect(signUpWithPassword(db().prisma, { email: "cy@example.com", password: "short" })).rejects.toThrow(/at least 10/);
+      await expect(signUpWithPassword(db().prisma, { email: "cy@example.com", password: "short" })).rejects.toThrow(/too easy to guess/);
+      await expect(signUpWithPassword(db().prisma, { email: "cy@example.com", password: "password12" })).rejects.toThrow(/commonly used password/);
       expect(await db().prisma.user.count()).toBe(1);
+    });
+
+    it("limits sign-ups per client address and window, with a clear message, and keeps sign-in limits apart", async () => {
+      const limit = (ip: string | undefined) => ({ ip, policy: { maxAttempts: 2, windowMinutes: 60 } });
+      await signUpWithPassword(db().prisma, { email: "one@example.com", password }, undefined, limit("203.0.113.7"));
+      // A taken email still counts: probing which emails exist costs slots too.
+      await expect(signUpWithPassword(db().prisma, { email: "one@example.com", password }, undefined, limit("203.0.113.7"))).rejects.toThrow(/already exists/);
+      const refused = await signUpWithPassword(db().prisma, { email: "two@example.com", password }, undefined, limit("203.0.113.7")).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(RateLimitedError);
+      expect((refused as Error).message).toBe("Too many accounts were created from your network recently. Try again in 60 minutes.");
+      expect(await db().prisma.user.count()).toBe(1);
+      // Another address is not affected, and a sign-in failure's clean-up (a shorter window) does not forget sign-ups.
+      await signUpWithPassword(db().prisma, { email: "three@example.com", password }, undefined, limit("198.51.100.4"));
+      await recordFailedSignIn(db().prisma, ["email:one@example.com"], { maxAttempts: 5, windowMinutes: 15 }, new Date(Date.now() + 30 * 60_000));
+      await expect(signUpWithPassword(db().prisma, { email: "four@example.com", password }, undefined, limit("203.0.113.7"))).rejects.toBeInstanceOf(
+        RateLimitedError,
+      );
+      // Clients whose address is unknown share one bucket rather than going unlimited.
+      await signUpWithPassword(db().prisma, { email: "five@example.com", password }, undefined, limit(undefined));
+      await signUpWithPassword(db().prisma, { email: "six@example.com", password }, undefined, limit(undefined));
+      await expect(signUpWithPassword(db().prisma, { email: "seven@example.com", password }, undefined, limit(undefined))).rejects.toBeInstanceOf(
+        RateLimitedError,
+      );
     });
 
     it("stores a hash, never the password", async () => {
@@ -98,6 +122,18 @@ eachBackend((db) => {
       await expect(setRole(db().prisma, "bob@example.com", "grader")).resolves.toMatchObject({ role: "grader" });
       await expect(setRole(db().prisma, "ada@example.com", "student")).rejects.toThrow(/last admin/);
       await expect(setRole(db().prisma, "nobody@example.com", "grader")).rejects.toThrow(/No account/);
+    });
+
+    it("ends the account's sessions on a demotion, not on a promotion", async () => {
+      await signUpWithPassword(db().prisma, { email: "ada@example.com", password });
+      await signUpWithPassword(db().prisma, { email: "bob@example.com", password });
+      const version = async () => (await db().prisma.user.findUniqueOrThrow({ where: { email: "bob@example.com" } })).sessionVersion;
+      await setRole(db().prisma, "bob@example.com", "admin");
+      expect(await version()).toBe(0);
+      await setRole(db().prisma, "bob@example.com", "grader");
+      expect(await version()).toBe(1);
+      await setRole(db().prisma, "bob@example.com", "grader");
+      expect(await version()).toBe(1);
     });
   });
 

@@ -64,6 +64,7 @@ const PROCEDURES: Record<string, { input: (f: Fixture) => unknown; expect: Expec
   "account.me": { input: () => undefined, expect: PUBLIC },
   "account.updateName": { input: () => ({ name: "Renamed" }), expect: SIGNED_IN },
   "account.changePassword": { input: () => ({ current: "", next: "zebra violin mountain 42" }), expect: SIGNED_IN },
+  "account.signOutEverywhere": { input: () => undefined, expect: SIGNED_IN },
   "admin.users": { input: () => ({}), expect: ADMINS },
   "admin.setRole": { input: (f) => ({ email: f.users.otherStudent.email, role: "grader" }), expect: ADMINS },
   "progress.open": { input: () => ({ slug: "lesson-1" }), expect: SIGNED_IN },

@@ -18,11 +18,30 @@ describe("password hashing", () => {
     expect(await verifyPassword("anything", "")).toBe(false);
   });
 
-  it("explains why a password is weak", () => {
-    expect(passwordWeakness("short")).toMatch(/at least 10 characters/);
-    expect(passwordWeakness("aaaaaaaaaaaa")).toMatch(/5 different characters/);
-    expect(passwordWeakness("Password123")).toMatch(/most common/);
-    expect(passwordWeakness("grace-hopper-99", "grace@example.com")).toMatch(/email name/);
-    expect(passwordWeakness("a sound passphrase")).toBeUndefined();
+  it("refuses guessable passwords with zxcvbn's warning and suggestion", async () => {
+    // password12 was accepted by the old hand-made rules (10 characters, 8 different, not on its short list).
+    expect(await passwordWeakness("password12")).toBe(
+      "This password is too easy to guess. This is a commonly used password. Add more words that are less common.",
+    );
+    expect(await passwordWeakness("Password123")).toMatch(/commonly used password.*Capitalize more than the first letter/);
+    expect(await passwordWeakness("qwertyuiop12")).toMatch(/too easy to guess/);
+    expect(await passwordWeakness("aaaaaaaaaaaa")).toMatch(/Repeated characters like "aaa" are easy to guess/);
+    expect(await passwordWeakness("short")).toMatch(/too easy to guess/);
+  });
+
+  it("counts the email and name as known: a password built on them is weak", async () => {
+    const grace = { email: "grace.hopper@example.com", name: "Grace Hopper" };
+    expect(await passwordWeakness("grace-hopper-99", grace)).toMatch(/built on your email or name/);
+    expect(await passwordWeakness("GraceHopper1906", grace)).toMatch(/too easy to guess/);
+    expect(await passwordWeakness("gracehopperexample", grace)).toMatch(/too easy to guess/);
+    // The same password is fine for someone else, and a strong passphrase stays fine when it mentions the name.
+    expect(await passwordWeakness("grace-hopper-99", { email: "ada@example.com" })).toBeUndefined();
+    expect(await passwordWeakness("grace zebra violin mountain", grace)).toBeUndefined();
+  });
+
+  it("accepts strong passphrases and keeps the length cap", async () => {
+    expect(await passwordWeakness("a sound passphrase")).toBeUndefined();
+    expect(await passwordWeakness("zebra violin mountain 42")).toBeUndefined();
+    expect(await passwordWeakness(`${"correct horse battery staple ".repeat(7)}x`)).toMatch(/at most 200 characters/);
   });
 });

@@ -1,11 +1,21 @@
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
 const webDir = path.join(repoRoot, "apps/web");
+
+/** A port nothing listens on now, for a spec's extra site (E2E_PORT + 1 may be another checkout's E2E_PORT). */
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 
 export interface Site {
   url: string;
@@ -44,6 +54,8 @@ export async function startSite({ port, seed = false, env = {} }: { port: number
       COURSE_LOCAL_RUNNER: "0",
       DATABASE_URL: "",
       NEXTAUTH_URL: `http://127.0.0.1:${port}`,
+      // Every test account signs up from 127.0.0.1; a spec that tests the limit sets its own.
+      SIGNUP_MAX_PER_WINDOW: "1000",
       ...env,
     },
     stdio: ["ignore", log, log],

@@ -10,6 +10,8 @@ export function SignOutButton() {
       type="button"
       className="button secondary"
       disabled={busy}
+      // Sessions are ended on the server by account, not one by one (see server/auth/session-version.ts).
+      title="Signs you out on every device"
       onClick={() => {
         setBusy(true);
         void signOut({ callbackUrl: "/" });

@@ -2,16 +2,19 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
+import { signIn, signOut } from "next-auth/react";
 import { useState, type FormEvent } from "react";
 import { useTRPC } from "~/trpc/react";
 
-export function AccountForms({ name }: { name: string }) {
+export function AccountForms({ name, email }: { name: string; email: string }) {
   const trpc = useTRPC();
   const router = useRouter();
   const [nameMessage, setNameMessage] = useState<{ ok: boolean; text: string }>();
   const [passwordMessage, setPasswordMessage] = useState<{ ok: boolean; text: string }>();
   const updateName = useMutation(trpc.account.updateName.mutationOptions());
   const changePassword = useMutation(trpc.account.changePassword.mutationOptions());
+  const signOutEverywhere = useMutation(trpc.account.signOutEverywhere.mutationOptions());
+  const [everywhereError, setEverywhereError] = useState<string>();
 
   async function onName(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -29,13 +32,33 @@ export function AccountForms({ name }: { name: string }) {
     event.preventDefault();
     const formElement = event.currentTarget;
     const form = new FormData(formElement);
+    const next = String(form.get("next") ?? "");
     try {
-      await changePassword.mutateAsync({ current: String(form.get("current") ?? ""), next: String(form.get("next") ?? "") });
-      setPasswordMessage({ ok: true, text: "Password changed." });
-      formElement.reset();
+      await changePassword.mutateAsync({ current: String(form.get("current") ?? ""), next });
     } catch (e) {
       setPasswordMessage({ ok: false, text: (e as Error).message });
+      return;
     }
+    formElement.reset();
+    // The change ended every session, this one too; sign this browser in again with the new password.
+    const again = await signIn("credentials", { email, password: next, redirect: false });
+    if (again?.error) {
+      router.push("/signin?callbackUrl=%2Faccount");
+      return;
+    }
+    setPasswordMessage({ ok: true, text: "Password changed. Every other device is signed out." });
+    router.refresh();
+  }
+
+  async function onSignOutEverywhere() {
+    setEverywhereError(undefined);
+    try {
+      await signOutEverywhere.mutateAsync();
+    } catch (e) {
+      setEverywhereError((e as Error).message);
+      return;
+    }
+    await signOut({ callbackUrl: "/" });
   }
 
   return (
@@ -58,10 +81,21 @@ export function AccountForms({ name }: { name: string }) {
         </div>
         <div className="field">
           <label htmlFor="next">New password</label>
-          <input id="next" name="next" type="password" autoComplete="new-password" minLength={10} />
+          <input id="next" name="next" type="password" autoComplete="new-password" maxLength={200} />
         </div>
         <button className="button" type="submit" disabled={changePassword.isPending}>Change password</button>
       </form>
+      <section className="card">
+        <h2 style={{ marginTop: 0 }}>Sessions</h2>
+        {everywhereError && <div className="alert error" role="alert">{everywhereError}</div>}
+        <p className="hint">
+          Signing out ends every session of your account, on every device. Use this if you signed in on a computer you no
+          longer use; changing your password does the same.
+        </p>
+        <button className="button secondary" type="button" disabled={signOutEverywhere.isPending} onClick={() => void onSignOutEverywhere()}>
+          Sign out everywhere
+        </button>
+      </section>
     </>
   );
 }

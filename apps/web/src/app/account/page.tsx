@@ -14,7 +14,7 @@ export default async function AccountPage() {
           Signed in as <strong>{user.email}</strong> · role <span className="badge" data-testid="role">{user.role}</span>
         </p>
       </div>
-      <AccountForms name={user.name ?? ""} />
+      <AccountForms name={user.name ?? ""} email={user.email} />
     </div>
   );
 }

@@ -53,8 +53,8 @@ export function SignUpForm({ github }: { github: boolean }) {
         </div>
         <div className="field">
           <label htmlFor="password">Password</label>
-          <input id="password" name="password" type="password" autoComplete="new-password" required minLength={10} aria-describedby="password-hint" />
-          <div className="hint" id="password-hint">At least 10 characters; not a common password.</div>
+          <input id="password" name="password" type="password" autoComplete="new-password" required maxLength={200} aria-describedby="password-hint" />
+          <div className="hint" id="password-hint">Hard to guess: a few uncommon words work well. Not your name or email.</div>
         </div>
         <button className="button full" type="submit" disabled={busy}>
           {busy ? "Creating account…" : "Create account"}

@@ -4,16 +4,11 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import GitHubProvider from "next-auth/providers/github";
 import { serverEnv } from "~/env";
 import { getDb } from "../db";
+import { clientAddress } from "./client-address";
+import { endAllSessions, SESSION_VERSION_CLAIM, type SessionUser } from "./session-version";
 import { logFirstAdminLine } from "./log";
 import { authenticate, userForGitHub } from "./users";
 
-
-function clientIp(headers: Record<string, unknown> | undefined): string | undefined {
-  const forwarded = headers?.["x-forwarded-for"];
-  const first = typeof forwarded === "string" ? forwarded.split(",")[0]?.trim() : undefined;
-  const real = headers?.["x-real-ip"];
-  return first || (typeof real === "string" ? real : undefined);
-}
 
 export function githubEnabled(): boolean {
   const env = serverEnv();
@@ -33,7 +28,7 @@ export function authOptions(): NextAuthOptions {
         const { prisma } = await getDb();
         const user = await authenticate(
           prisma,
-          { email: credentials.email, password: credentials.password, ip: clientIp(req.headers) },
+          { email: credentials.email, password: credentials.password, ip: clientAddress(req.headers) },
           policy,
         );
         return { id: user.id, email: user.email, name: user.name };
@@ -61,14 +56,35 @@ export function authOptions(): NextAuthOptions {
         user.id = ours.id;
         return true;
       },
-      jwt({ token, user }) {
-        if (user) token.sub = user.id;
+      async jwt({ token, user }) {
+        if (user) {
+          token.sub = user.id;
+          // The account's session version at sign-in: bumping it in the database ends this session (session.ts).
+          const { prisma } = await getDb();
+          const row = await prisma.user.findUnique({ where: { id: user.id }, select: { sessionVersion: true } });
+          token[SESSION_VERSION_CLAIM] = row?.sessionVersion;
+        }
         return token;
       },
       session({ session, token }) {
         // Roles are read from the database on every server check (see session.ts), never trusted from the cookie.
-        if (session.user && token.sub) (session.user as { id?: string }).id = token.sub;
+        if (session.user && token.sub) {
+          const user = session.user as SessionUser;
+          user.id = token.sub;
+          const version = token[SESSION_VERSION_CLAIM];
+          if (typeof version === "number") user.sessionVersion = version;
+        }
         return session;
+      },
+    },
+    events: {
+      // A signed-out cookie must not keep working if it was copied: without per-session state in the database,
+      // signing out ends every session of the account (the UI says so).
+      async signOut({ token }) {
+        const version = token?.[SESSION_VERSION_CLAIM];
+        if (!token?.sub || typeof version !== "number") return;
+        const { prisma } = await getDb();
+        await endAllSessions(prisma, token.sub, version);
       },
     },
   };

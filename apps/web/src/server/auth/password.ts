@@ -1,3 +1,4 @@
+import type { ZxcvbnFactory } from "@zxcvbn-ts/core";
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from "node:crypto";
 
 // scrypt: a slow, memory-hard, salted hash from Node's standard library (no native add-on to install).
@@ -34,18 +35,79 @@ export function dummyPasswordHash(): Promise<string> {
   return dummyHash;
 }
 
-const COMMON = new Set([
-  "password", "password1", "password123", "passw0rd", "1234567890", "12345678910", "qwertyuiop", "iloveyou",
-  "letmein123", "welcome123", "administrator", "abcdefghij", "0123456789", "1q2w3e4r5t", "qwerty123456",
-]);
+// zxcvbn-ts is the maintained estimator of how many guesses a cracker needs (dictionaries, names, keyboard walks,
+// dates, l33t). Its dictionaries are megabytes, so they load on the first check, on the server only.
+let estimator: Promise<ZxcvbnFactory> | undefined;
+function zxcvbn(): Promise<ZxcvbnFactory> {
+  estimator ??= (async () => {
+    const [{ ZxcvbnFactory }, common, en] = await Promise.all([
+      import("@zxcvbn-ts/core"),
+      import("@zxcvbn-ts/language-common"),
+      import("@zxcvbn-ts/language-en"),
+    ]);
+    return new ZxcvbnFactory({
+      dictionary: { ...common.dictionary, ...en.dictionary },
+      graphs: common.adjacencyGraphs,
+      translations: en.translations,
+    });
+  })();
+  return estimator;
+}
 
-/** Why a password is too weak, or undefined when it is acceptable. */
-export function passwordWeakness(password: string, email?: string): string | undefined {
-  if (password.length < 10) return "Password must be at least 10 characters long.";
-  if (password.length > 200) return "Password must be at most 200 characters long.";
-  if (new Set(password).size < 5) return "Password must use at least 5 different characters.";
-  if (COMMON.has(password.toLowerCase())) return "That password is one of the most common ones; choose another.";
-  const local = email?.split("@")[0]?.toLowerCase();
-  if (local && local.length >= 4 && password.toLowerCase().includes(local)) return "Password must not contain your email name.";
-  return undefined;
+export const MAX_PASSWORD_LENGTH = 200;
+/** zxcvbn's score 3: "safely unguessable", about 10^8 guesses or more. */
+const MIN_SCORE = 3;
+
+/**
+ * Why a password is too weak, or undefined when it is acceptable. The email and name count as known to the
+ * attacker: a password built from them is weak. The message carries zxcvbn's own warning and suggestions.
+ */
+export async function passwordWeakness(
+  password: string,
+  about: { email?: string | undefined; name?: string | null | undefined } = {},
+): Promise<string | undefined> {
+  if (password.length > MAX_PASSWORD_LENGTH) return `Password must be at most ${MAX_PASSWORD_LENGTH} characters long.`;
+  if (password.length === 0) return "Enter a password.";
+  const userInputs = userInputsFor(about);
+  const estimate = await zxcvbn();
+  const result = estimate.check(password, userInputs);
+  if (result.score < MIN_SCORE) return explain(result.feedback);
+  // zxcvbn counts a known word as ~50 guesses but can still rate "grace-hopper-99" strong for Grace Hopper, as the
+  // parts around it are scored by brute force. What an attacker who knows the account does not know must be strong.
+  const lower = password.toLowerCase();
+  const known = userInputs.filter((input) => input.length >= 3 && lower.includes(input)).sort((a, b) => b.length - a.length);
+  if (known.length === 0) return undefined;
+  let rest = lower;
+  for (const input of known) rest = rest.split(input).join(" ");
+  const unknown = estimate.check(rest.trim(), userInputs);
+  if (unknown.score >= MIN_SCORE) return undefined;
+  return "This password is too easy to guess: it is built on your email or name. Add words that are not about you.";
+}
+
+function explain({ warning, suggestions }: { warning: string | null; suggestions: string[] }): string {
+  const parts = ["This password is too easy to guess."];
+  if (warning) parts.push(warning);
+  parts.push(...(suggestions.length ? suggestions : ["Add another word or two. Uncommon words are better."]));
+  return parts.map((p) => (/[.!?]$/.test(p) ? p : `${p}.`)).join(" ");
+}
+
+/** The email, its parts and the name's words: what someone who knows the account would try first. */
+function userInputsFor({ email, name }: { email?: string | undefined; name?: string | null | undefined }): string[] {
+  const inputs = new Set<string>();
+  const add = (value: string | undefined) => {
+    const v = value?.trim().toLowerCase();
+    if (v && v.length >= 2) inputs.add(v);
+  };
+  if (email) {
+    add(email);
+    const [local, domain] = email.split("@");
+    add(local);
+    for (const piece of local?.split(/[._+-]+/) ?? []) add(piece);
+    add(domain?.split(".")[0]);
+  }
+  if (name) {
+    add(name);
+    for (const piece of name.split(/\s+/)) add(piece);
+  }
+  return [...inputs];
 }

@@ -5,15 +5,25 @@ import { forbidden, redirect } from "next/navigation";
 import { getDb } from "../db";
 import { authOptions } from "./options";
 import { hasRole } from "./roles";
+import type { SessionUser } from "./session-version";
 import type { PublicUser } from "./users";
 
 /** The signed-in user as the database has them now (fresh role), or null. */
+/**
+ * The signed-in user as the database has them now (fresh role), or null. A session whose version is not the
+ * account's current one (it signed out, changed its password, or was demoted since) counts as signed out.
+ */
 export async function getCurrentUser(): Promise<PublicUser | null> {
   const session = await getServerSession(authOptions());
-  const id = (session?.user as { id?: string } | undefined)?.id;
-  if (!id) return null;
+  const claims = session?.user as SessionUser | undefined;
+  if (!claims?.id) return null;
   const { prisma } = await getDb();
-  return prisma.user.findUnique({ where: { id }, select: { id: true, email: true, name: true, role: true } });
+  const user = await prisma.user.findUnique({
+    where: { id: claims.id },
+    select: { id: true, email: true, name: true, role: true, sessionVersion: true },
+  });
+  if (!user || user.sessionVersion !== claims.sessionVersion) return null;
+  return { id: user.id, email: user.email, name: user.name, role: user.role };
 }
 
 /** For pages: sends anonymous visitors to sign in, and answers 403 to a signed-in user without the role. */

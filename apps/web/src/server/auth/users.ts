@@ -1,7 +1,15 @@
 import { Prisma, type PrismaClient, type Role } from "@course/db";
 import { z } from "zod";
+import { RANK } from "./roles";
 import { dummyPasswordHash, hashPassword, passwordWeakness, verifyPassword } from "./password";
-import { assertNotRateLimited, clearFailedSignIns, recordFailedSignIn, signInKeys, type RateLimitPolicy } from "./rate-limit";
+import {
+  assertNotRateLimited,
+  clearFailedSignIns,
+  recordFailedSignIn,
+  signInKeys,
+  takeSignUpSlot,
+  type RateLimitPolicy,
+} from "./rate-limit";
 
 export const signUpInput = z.object({
   email: z.email({ message: "Enter a valid email address." }).max(254).transform((e) => e.trim().toLowerCase()),
@@ -66,10 +74,15 @@ export async function createUser(
   }
 }
 
+/**
+ * Creates an email+password account after checking every field. With `limit`, sign-ups are counted per client
+ * address (a valid attempt counts even when the email turns out to be taken) and refused past the policy.
+ */
 export async function signUpWithPassword(
   prisma: PrismaClient,
   raw: unknown,
   onFirstAdmin?: (user: PublicUser) => void,
+  limit?: { ip: string | undefined; policy: RateLimitPolicy },
 ): Promise<PublicUser> {
   const parsed = signUpInput.safeParse(raw);
   if (!parsed.success) {
@@ -77,8 +90,9 @@ export async function signUpWithPassword(
     throw new SignUpError(issue.message, (issue.path[0] as "email" | "password" | "name") ?? "email");
   }
   const { email, name, password } = parsed.data;
-  const weakness = passwordWeakness(password, email);
+  const weakness = await passwordWeakness(password, { email, name });
   if (weakness) throw new SignUpError(weakness, "password");
+  if (limit) await takeSignUpSlot(prisma, limit.ip, limit.policy);
   return createUser(prisma, { email, name, password }, onFirstAdmin);
 }
 
@@ -135,5 +149,11 @@ export async function setRole(prisma: PrismaClient, email: string, role: Role): 
     const admins = await prisma.user.count({ where: { role: "admin" } });
     if (admins <= 1) throw new Error(`${user.email} is the last admin; make someone else admin first.`);
   }
-  return prisma.user.update({ where: { id: user.id }, data: { role }, select: publicFields });
+  // A demotion ends the account's sessions, so a copied cookie keeps no trace of the old role's pages.
+  const demoted = RANK[role] < RANK[user.role];
+  return prisma.user.update({
+    where: { id: user.id },
+    data: { role, ...(demoted ? { sessionVersion: { increment: 1 } } : {}) },
+    select: publicFields,
+  });
 }
