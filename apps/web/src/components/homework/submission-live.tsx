@@ -7,8 +7,11 @@ import { useTRPC } from "~/trpc/react";
 import { FinalToggle } from "./submission-list";
 import { StateBadge, SubmissionStatus } from "./submission-status";
 
-/** One submission's live status; re-renders the server page (executed notebook, downloads) when it finishes. */
-export function SubmissionLive({ id, slug, maxFinals, locked }: { id: string; slug: string; maxFinals: number; locked: boolean }) {
+/**
+ * One submission's live status; re-renders the server page (executed notebook, downloads, the explained failure)
+ * when it finishes. `hideFailure`: the page explains a failure itself, with the notebook at hand.
+ */
+export function SubmissionLive({ id, slug, maxFinals, locked, hideFailure = false }: { id: string; slug: string; maxFinals: number; locked: boolean; hideFailure?: boolean }) {
   const trpc = useTRPC();
   const router = useRouter();
   const query = useQuery(
@@ -27,7 +30,7 @@ export function SubmissionLive({ id, slug, maxFinals, locked }: { id: string; sl
       <p style={{ margin: 0 }}>
         <StateBadge state={item.state} /> {item.state === "scored" && item.mine ? <FinalToggle item={item} slug={slug} maxFinals={maxFinals} locked={locked} /> : null}
       </p>
-      <SubmissionStatus item={item} />
+      <SubmissionStatus item={item} hideFailure={hideFailure} />
     </div>
   );
 }
