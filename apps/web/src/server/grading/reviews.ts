@@ -206,7 +206,7 @@ export async function requestRegrade(prisma: PrismaClient, input: { submissionId
     if (open > 0) throw new GradingError("CONFLICT", "You already have an open regrade request for this submission; wait for its answer.");
     const created = await tx.regradeRequest.create({ data: { submissionId: sub.id, studentId: input.student.id, reason }, select: { id: true, status: true, reason: true, createdAt: true } });
     const { fileName } = await tx.submission.findUniqueOrThrow({ where: { id: sub.id }, select: { fileName: true } });
-    await notifyGradersOfRegrade(tx, { submissionId: sub.id, fileName, student: input.student.name ?? input.student.email, reason });
+    await notifyGradersOfRegrade(tx, { submissionId: sub.id, fileName, student: input.student.name ? `${input.student.name} (${input.student.email})` : input.student.email, reason });
     return created;
   });
 }
