@@ -100,7 +100,7 @@ export default async function GradeSubmissionPage({ params }: Props) {
           ) : null}
         </section>
       ) : null}
-      <ReviewForm submissionId={id} rubric={view.rubric} feedback={view.review?.feedback ?? ""} status={view.review?.status ?? null} />
+      <ReviewForm key={view.review?.updatedAt.toISOString() ?? "new"} submissionId={id} rubric={view.rubric} feedback={view.review?.feedback ?? ""} status={view.review?.status ?? null} />
       {view.review?.status === "returned" && view.review.feedback ? (
         <section className="card" aria-label="Returned feedback">
           <p className="hint">
