@@ -151,29 +151,29 @@ export default async function GradingPage({ searchParams }: Props) {
                     </th>
                   </tr>
                 ) : null}
-              <tr data-testid="queue-item" data-student={s.student.email}>
-                <td>
-                  <Link href={`/grading/submissions/${s.id}` as Route}>{s.fileName}</Link>
-                  <div className="hint">{s.assignmentSlug}</div>
-                  {s.final ? (
-                    <span className="badge" data-testid="final-badge" title="The student chose it for the final (private) ranking">
-                      Final
-                    </span>
-                  ) : null}{" "}
-                  {s.openRegrades > 0 ? <span className="badge" data-testid="open-regrade">Regrade requested</span> : null}
-                </td>
-                <td data-testid="queue-student">
-                  {s.student.name ?? s.student.email}
-                  <div className="hint">{s.student.email}</div>
-                </td>
-                <td>{formatWhen(s.createdAt)}</td>
-                <td>
-                  <StateBadge state={s.jobState} />
-                  {s.failureReason ? <div className="hint">{s.failureReason}</div> : null}
-                </td>
-                <td>{s.publicScore ? `${formatLogLoss(s.publicScore.logLoss)} · ${formatAccuracy(s.publicScore.accuracy)}` : "–"}</td>
-                <td data-testid="queue-review">{REVIEW_LABEL[s.review]}</td>
-              </tr>
+                <tr data-testid="queue-item" data-student={s.student.email}>
+                  <td>
+                    <Link href={`/grading/submissions/${s.id}` as Route}>{s.fileName}</Link>
+                    <div className="hint">{s.assignmentSlug}</div>
+                    {s.final ? (
+                      <span className="badge" data-testid="final-badge" title="The student chose it for the final (private) ranking">
+                        Final
+                      </span>
+                    ) : null}{" "}
+                    {s.openRegrades > 0 ? <span className="badge" data-testid="open-regrade">Regrade requested</span> : null}
+                  </td>
+                  <td data-testid="queue-student">
+                    {s.student.name ?? s.student.email}
+                    <div className="hint">{s.student.email}</div>
+                  </td>
+                  <td>{formatWhen(s.createdAt)}</td>
+                  <td>
+                    <StateBadge state={s.jobState} />
+                    {s.failureReason ? <div className="hint">{s.failureReason}</div> : null}
+                  </td>
+                  <td>{s.publicScore ? `${formatLogLoss(s.publicScore.logLoss)} · ${formatAccuracy(s.publicScore.accuracy)}` : "–"}</td>
+                  <td data-testid="queue-review">{REVIEW_LABEL[s.review]}</td>
+                </tr>
               </Fragment>
             ))}
           </tbody>

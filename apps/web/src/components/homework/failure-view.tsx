@@ -9,7 +9,7 @@ export function FailureView({ explanation, details }: { explanation: FailureExpl
   const { exception } = explanation;
   const cell = exception?.executionCount != null ? `In [${exception.executionCount}]` : null;
   return (
-    <div className={styles.failure} role="alert" data-testid="failure-explanation">
+    <section className={styles.failure} aria-label="Why it failed" data-testid="failure-explanation">
       <h3 data-testid="failure-title">{explanation.title}</h3>
       {exception ? (
         <div className="stack" style={{ gap: 6 }} data-testid="failure-exception">
@@ -58,6 +58,6 @@ export function FailureView({ explanation, details }: { explanation: FailureExpl
           <pre className={styles.raw}>{details}</pre>
         </details>
       ) : null}
-    </div>
+    </section>
   );
 }
