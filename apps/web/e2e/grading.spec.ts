@@ -99,17 +99,34 @@ test("a grader comments, scores and returns a submission; the student sees it an
   await row.getByRole("link", { name: "graded.ipynb" }).click();
   await expect(grader.getByTestId("student")).toContainText(student.email);
   await expect(grader.getByTestId("grader-scores")).toContainText("0.1234");
-  await grader.getByText(/Runner log/).click();
+  await grader.getByText(/Notebook output/).click();
   await expect(grader.getByTestId("grader-log")).toContainText("training epoch 1");
 
   const cell = grader.locator("#cell-1");
-  await cell.getByText("Comment on cell 2").click();
-  await cell.getByLabel("Comment on cell 2").fill("Print the **validation** accuracy too.");
+  // Comment boxes are named as the notebook shows the cell: In [1] (the markdown cell above is not "cell 1" of code).
+  await expect(grader.locator("#cell-0").getByText("Comment on markdown cell 1")).toBeVisible();
+  await cell.getByText("Comment on In [1]").click();
+  await cell.getByLabel("Comment on In [1]").fill("Print the **validation** accuracy too.");
   await cell.getByRole("button", { name: "Add comment" }).click();
   await expect(cell.getByTestId("cell-comment")).toContainText("Print the validation accuracy too.");
   await expect(cell.locator("strong", { hasText: "validation" })).toBeVisible();
 
   const form = grader.getByTestId("review-form");
+  // Point inputs: one labelled number input per criterion, 0..max with half-point steps, usable from the keyboard
+  // and large enough to hit.
+  const runs = form.getByRole("spinbutton", { name: "Runs end to end" });
+  await expect(runs).toHaveAttribute("min", "0");
+  await expect(runs).toHaveAttribute("max", "4");
+  await expect(runs).toHaveAttribute("step", "0.5");
+  await expect(runs).toHaveAccessibleDescription(/out of 4/);
+  const box = await runs.boundingBox();
+  expect(box!.height).toBeGreaterThanOrEqual(32);
+  expect(box!.width).toBeGreaterThanOrEqual(80);
+  await runs.fill("3");
+  await runs.press("ArrowUp");
+  await expect(runs).toHaveValue("3.5");
+  await runs.press("ArrowUp");
+  await expect(runs).toHaveValue("4");
   await form.getByLabel("Runs end to end").fill("4");
   await form.getByLabel("Data and model").fill("2.5");
   await form.getByRole("button", { name: "Save draft" }).click();
@@ -143,18 +160,50 @@ test("a grader comments, scores and returns a submission; the student sees it an
   await expect(page.getByTestId("regrade-request").first()).toHaveAttribute("data-status", "open");
   await expect(page.getByTestId("regrade-form")).toHaveCount(0);
 
-  // The grader sees the request first in the queue and answers it.
+  // Every grader (and admin) is told, with a link to the submission's grading page.
+  await grader.goto(`${site.url}/notifications`);
+  const told = grader.getByTestId("notifications").getByRole("link", { name: `${student.name} (${student.email}) asked for a regrade of graded.ipynb` });
+  await expect(told).toBeVisible();
+  await told.click();
+  await expect(grader).toHaveURL(`${site.url}/grading/submissions/${submissionId}`);
+
+  // The grader sees the request first in the queue and answers it, raising the points in the same step.
   await grader.goto(`${site.url}/grading`);
   await expect(grader.getByTestId("queue-item").first().getByTestId("open-regrade")).toBeVisible();
   await grader.getByTestId("queue-item").first().getByRole("link", { name: "graded.ipynb" }).click();
-  await grader.getByLabel("Your answer").fill("You are right: Data and model is now 3.");
-  await grader.getByRole("button", { name: "Send answer" }).click();
+  const answerForm = grader.getByTestId("regrade-answer-form");
+  await answerForm.getByLabel("Your answer").fill("You are right: Data and model is now 3.");
+  await expect(answerForm.getByRole("spinbutton", { name: "Data and model" })).toHaveValue("2.5");
+  await answerForm.getByRole("spinbutton", { name: "Data and model" }).fill("3");
+  await answerForm.getByRole("button", { name: "Send answer" }).click();
   await expect(grader.getByTestId("regrade-answer")).toContainText("You are right");
+  await expect(grader.getByTestId("review-form").getByLabel("Data and model")).toHaveValue("3");
 
-  // The student sees the answer, and may ask again.
+  // The student sees the answer and the new total, told once, and may ask again.
   await page.reload();
   await expect(page.getByTestId("regrade-answer")).toContainText("You are right: Data and model is now 3.");
+  await expect(page.getByTestId("feedback").getByTestId("rubric-total")).toHaveText("10 / 10");
   await expect(page.getByTestId("regrade-form")).toBeVisible();
+  await page.goto(`${site.url}/notifications`);
+  const notes = page.getByTestId("notifications").locator("li");
+  await expect(notes.filter({ hasText: "Your regrade request for graded.ipynb was answered: now 10/10 points (was 9.5)" })).toHaveCount(1);
+  // One notification for the answer and the new points together: scored, reviewed, answered.
+  await expect(notes.filter({ hasText: "graded.ipynb" })).toHaveCount(3);
+
+  // The student makes it a final; the queue shows that, and groups each student's submissions on request.
+  await page.goto(`${site.url}/homework/lesson-1`);
+  // The checkbox follows the saved choice, so it turns checked once the server took it.
+  await page.getByTestId("submission").filter({ hasText: "graded.ipynb" }).getByLabel("Final").click();
+  await expect(page.getByTestId("submission").filter({ hasText: "graded.ipynb" }).getByLabel("Final")).toBeChecked();
+  await grader.goto(`${site.url}/grading`);
+  const queued = grader.getByTestId("queue-item").filter({ hasText: student.email });
+  await expect(queued.getByTestId("final-badge")).toHaveText("Final");
+  await expect(queued.getByTestId("queue-student")).toContainText(student.name);
+  await expect(queued.getByTestId("submission-state")).toHaveText("Scored");
+  await grader.getByLabel("Show").selectOption("student");
+  await grader.getByRole("button", { name: "Filter" }).click();
+  await expect(grader).toHaveURL(/group=student/);
+  await expect(grader.getByTestId("queue-group").filter({ hasText: student.email })).toHaveCount(1);
 
   // Another student learns nothing about it.
   const nosy = await newPage(browser);
@@ -176,5 +225,5 @@ test("a grader comments, scores and returns a submission; the student sees it an
     "student_email,student_name,submission_id,submitted_at,public_log_loss,public_accuracy,private_log_loss,private_accuracy,runs-end-to-end,data-and-model,score,explanation,total,max_total,review_status,returned_at",
   );
   const mine = lines.find((l) => l.includes(submissionId));
-  expect(mine).toMatch(new RegExp(`^${student.email.replace(/\./g, "\\.")},${student.name},${submissionId},.*,0\\.1234,0\\.97,0\\.2,0\\.97,4,2\\.5,2,1,9\\.5,10,returned,\\d{4}-`));
+  expect(mine).toMatch(new RegExp(`^${student.email.replace(/\./g, "\\.")},${student.name},${submissionId},.*,0\\.1234,0\\.97,0\\.2,0\\.97,4,3,2,1,10,10,returned,\\d{4}-`));
 });

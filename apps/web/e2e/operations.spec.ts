@@ -199,7 +199,8 @@ test.describe.serial("operators: runners and jobs", () => {
     expect(again.status()).toBe(204);
   });
 
-  test("requeue and cancel from the job page", async ({ page }) => {
+  // Requeueing and cancelling a failed job from its page: e2e/failures.spec.ts.
+  test("a succeeded job keeps its score: no Requeue on its page, and the server refuses it", async ({ page }) => {
     await signIn(page, SEEDED.admin.email);
     await page.goto(`${site.url}/admin/jobs`);
     const jobRow = page.getByTestId("job-row").filter({ hasText: jobId });
@@ -210,13 +211,13 @@ test.describe.serial("operators: runners and jobs", () => {
     await expect(page.getByText("No jobs with the status failed yet.")).toBeVisible();
 
     await page.goto(`${site.url}/admin/jobs/${jobId}`);
-    await page.getByRole("button", { name: "Requeue" }).click();
-    await expect(page.getByTestId("job-status")).toHaveText("queued");
-    await expect(page.getByTestId("job-attempts")).toHaveText("0 of 2");
-    await expect(page.getByRole("button", { name: "Requeue" })).toBeDisabled();
-    await page.getByRole("button", { name: "Cancel" }).click();
-    await expect(page.getByTestId("job-status")).toHaveText("cancelled");
+    await expect(page.getByTestId("job-status")).toHaveText("succeeded");
+    await expect(page.getByRole("button", { name: "Requeue" })).toHaveCount(0);
     await expect(page.getByRole("button", { name: "Cancel" })).toBeDisabled();
+    const refused = await page.request.post(`${site.url}/api/trpc/operations.jobs.requeue`, { data: { json: { id: jobId } } });
+    expect(refused.status()).toBe(400);
+    expect(await refused.text()).toContain("only failed or cancelled jobs can be requeued");
+    await expect(page.getByTestId("job-status")).toHaveText("succeeded");
   });
 
   test("revoking the token in the UI refuses the runner with 401", async ({ page, request }) => {

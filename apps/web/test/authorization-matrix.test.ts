@@ -85,7 +85,8 @@ const PROCEDURES: Record<string, { input: (f: Fixture) => unknown; expect: Expec
   "operations.runners.revoke": { input: (f) => ({ id: f.runnerId }), expect: ADMINS },
   "operations.jobs.list": { input: () => ({}), expect: ADMINS },
   "operations.jobs.get": { input: (f) => ({ id: f.runningJobId }), expect: ADMINS },
-  "operations.jobs.requeue": { input: (f) => ({ id: f.runningJobId }), expect: ADMINS },
+  // A running job is not requeued: admins pass the role check and get the refusal.
+  "operations.jobs.requeue": { input: (f) => ({ id: f.runningJobId }), expect: { ...ADMINS, admin: "BAD_REQUEST" } },
   "operations.jobs.cancel": { input: (f) => ({ id: f.runningJobId }), expect: ADMINS },
   "grading.queue": { input: () => ({ assignment: "open-hw", review: "returned" }), expect: GRADERS },
   "grading.submission": { input: (f) => ({ id: f.submissionId }), expect: GRADERS },

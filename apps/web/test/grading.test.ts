@@ -168,6 +168,43 @@ eachBackend((db) => {
     });
   });
 
+  describe("regrade answers and notifications", () => {
+    it("tells every grader and admin of a new request, linking to its grading page", async () => {
+      const { alice, grader, grader2, admin, bob } = await people();
+      const sub = await scored(alice.id);
+      await caller(grader).grading.saveReview({ submissionId: sub.id, scores: { runs: 2, explains: 1 }, feedback: "ok", action: "return" });
+      await caller(alice).grading.requestRegrade({ submissionId: sub.id, reason: "Cell 2 explains the model." });
+      const notes = await prisma().notification.findMany({ where: { kind: "regrade-requested" }, select: { userId: true, title: true, body: true, link: true } });
+      expect(notes.map((n) => n.userId).sort()).toEqual([admin.id, grader.id, grader2.id].sort());
+      expect(notes.some((n) => n.userId === bob.id || n.userId === alice.id)).toBe(false);
+      expect(notes[0]).toMatchObject({ body: "Cell 2 explains the model.", link: `/grading/submissions/${sub.id}` });
+      expect(notes[0]!.title).toContain("alice@example.com");
+      expect(notes[0]!.title).toContain(sub.fileName);
+    });
+
+    it("changes the points and returns the review with the answer in one step, notifying the student once", async () => {
+      const { alice, grader } = await people();
+      const sub = await scored(alice.id);
+      await caller(grader).grading.saveReview({ submissionId: sub.id, scores: { runs: 2, explains: 1 }, feedback: "ok", action: "return" });
+      await caller(alice).grading.requestRegrade({ submissionId: sub.id, reason: "It runs end to end." });
+      const request = await prisma().regradeRequest.findFirstOrThrow();
+      const before = await prisma().notification.count({ where: { userId: alice.id } });
+      // Bad points are refused and the request stays open.
+      expect(await fails(caller(grader).grading.answerRegrade({ id: request.id, answer: "Fixed", scores: { runs: 9, explains: 1 } }))).toBe("BAD_REQUEST");
+      expect(await fails(caller(grader).grading.answerRegrade({ id: request.id, answer: "Fixed", scores: { runs: 4 } }))).toBe("BAD_REQUEST");
+      expect(await prisma().regradeRequest.count({ where: { status: "open" } })).toBe(1);
+
+      const answered = await caller(grader).grading.answerRegrade({ id: request.id, answer: "You are right.", scores: { runs: 4, explains: 1 } });
+      expect(answered).toMatchObject({ status: "answered", scores: { runs: 4, explains: 1 } });
+      const seen = await caller(alice).grading.myFeedback({ submissionId: sub.id });
+      expect(seen.review).toMatchObject({ total: 5, max: 6, feedback: "ok" });
+      const notes = await prisma().notification.findMany({ where: { userId: alice.id }, orderBy: { createdAt: "asc" } });
+      expect(notes.length - before).toBe(1);
+      expect(notes.at(-1)).toMatchObject({ kind: "regrade-answered", body: "You are right." });
+      expect(notes.at(-1)!.title).toContain("now 5/6 points (was 3)");
+    });
+  });
+
   describe("the grading queue", () => {
     it("puts open regrade requests first, filters by assignment, job state and review state, counts and pages", async () => {
       const { alice, bob, grader } = await people();
@@ -193,6 +230,23 @@ eachBackend((db) => {
       expect((await q({ review: "draft", job: "scored" })).items.map((i) => i.id)).toEqual([a1.id]);
       expect((await q({ page: 2 })).items).toEqual([]);
       expect(all.assignments.map((a) => a.slug)).toContain("graded-hw");
+    });
+
+    it("marks finals and groups each student's submissions together", async () => {
+      const { alice, bob, grader } = await people();
+      const t = (m: number) => new Date(Date.UTC(2026, 0, 1, 0, m));
+      const b1 = await scored(bob.id, t(1));
+      const a1 = await scored(alice.id, t(2));
+      const b2 = await scored(bob.id, t(3));
+      const a2 = await scored(alice.id, t(4));
+      await prisma().submission.update({ where: { id: a2.id }, data: { finalChoice: true } });
+      const q = (input: Parameters<ReturnType<typeof caller>["grading"]["queue"]>[0]) => caller(grader).grading.queue(input);
+      const plain = await q({ assignment: "graded-hw" });
+      expect(plain.items.map((i) => i.id)).toEqual([b1.id, a1.id, b2.id, a2.id]);
+      expect(plain.items.map((i) => i.final)).toEqual([false, false, false, true]);
+      const grouped = await q({ assignment: "graded-hw", group: "student" });
+      expect(grouped.items.map((i) => i.id)).toEqual([a1.id, a2.id, b1.id, b2.id]);
+      expect(grouped.total).toBe(4);
     });
 
     it("pages through open regrade requests and then the rest without gaps", async () => {

@@ -271,5 +271,17 @@ eachBackend((db) => {
       expect(await failure(ops.cancel({ id: "missing" }))).toBe("NOT_FOUND");
       expect(await failure(ops.requeue({ id: "missing" }))).toBe("NOT_FOUND");
     });
+
+    it("requeues only failed or cancelled jobs: a running or succeeded one is refused with the reason", async () => {
+      const { admin } = await people();
+      const { runner } = await caller(admin).operations.runners.createToken({ name: "r" });
+      const ops = caller(admin).operations.jobs;
+      const job = await enqueue();
+      await claimNextJob(db().prisma, runner.id);
+      await expect(ops.requeue({ id: job.id })).rejects.toThrow(/running; cancel it first/);
+      await finishJob(db().prisma, job.id, runner.id, { kind: "complete", body: complete(0.9) });
+      await expect(ops.requeue({ id: job.id })).rejects.toThrow(/succeeded and has its score/);
+      expect(await db().prisma.job.findUniqueOrThrow({ where: { id: job.id } })).toMatchObject({ status: "succeeded", attempts: 1 });
+    });
   });
 });

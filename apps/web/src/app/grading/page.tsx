@@ -1,11 +1,14 @@
 import type { Metadata, Route } from "next";
 import Link from "next/link";
+import { Fragment } from "react";
 import { z } from "zod";
+import { AutoRefresh } from "~/components/homework/auto-refresh";
 import { formatAccuracy, formatLogLoss, formatWhen } from "~/components/homework/format";
+import { StateBadge } from "~/components/homework/submission-status";
 import styles from "~/components/grading/grading.module.css";
 import { requireUser } from "~/server/auth/session";
 import { getDb } from "~/server/db";
-import { gradingQueue, JOB_FILTERS, REVIEW_FILTERS } from "~/server/grading/queue";
+import { gradingQueue, JOB_FILTERS, QUEUE_GROUPINGS, REVIEW_FILTERS } from "~/server/grading/queue";
 import { getAssignments } from "~/server/homework/assignments";
 
 export const metadata: Metadata = { title: "Grading" };
@@ -21,36 +24,41 @@ const filterSchema = z.object({
   assignment: z.string().max(100).optional().catch(undefined),
   job: z.enum(JOB_FILTERS).optional().catch(undefined),
   review: z.enum(REVIEW_FILTERS).optional().catch(undefined),
+  group: z.enum(QUEUE_GROUPINGS).optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(10_000).catch(1),
 });
 
-const JOB_LABEL = { queued: "Queued", running: "Running", scored: "Scored", failed: "Failed", cancelled: "Cancelled" } as const;
+const JOB_LABEL = { queued: "Queued", running: "Running", scored: "Scored", failed: "Failed" } as const;
 const REVIEW_LABEL = { none: "Not reviewed", draft: "Draft", returned: "Returned" } as const;
 
 /** The graders' queue (graders and admins): filters, counts, open regrade requests first, 25 a page. */
 export default async function GradingPage({ searchParams }: Props) {
   await requireUser("grader", "/grading");
   const raw = await searchParams;
-  const f = filterSchema.parse({ lesson: one(raw.lesson), assignment: one(raw.assignment), job: one(raw.job), review: one(raw.review), page: one(raw.page) ?? 1 });
+  const f = filterSchema.parse({ lesson: one(raw.lesson), assignment: one(raw.assignment), job: one(raw.job), review: one(raw.review), group: one(raw.group), page: one(raw.page) ?? 1 });
   const assignments = await getAssignments();
   let slugs: string[] | undefined;
   if (f.lesson) slugs = assignments.filter((a) => a.lesson === f.lesson).map((a) => a.slug);
   if (f.assignment) slugs = (slugs ?? [f.assignment]).filter((s) => s === f.assignment);
   const { prisma } = await getDb();
-  const queue = await gradingQueue(prisma, { assignmentSlugs: slugs, job: f.job, review: f.review }, f.page);
+  const queue = await gradingQueue(prisma, { assignmentSlugs: slugs, job: f.job, review: f.review, group: f.group }, f.page);
   const lessons = [...new Set(assignments.map((a) => a.lesson))];
   const pageHref = (page: number) => {
     const q = new URLSearchParams();
-    for (const key of ["lesson", "assignment", "job", "review"] as const) if (f[key]) q.set(key, f[key]);
+    for (const key of ["lesson", "assignment", "job", "review", "group"] as const) if (f[key]) q.set(key, f[key]);
     q.set("page", String(page));
     return `/grading?${q.toString()}` as Route;
   };
 
+  const grouped = f.group === "student";
+  // Runs in progress change state by themselves: keep the page current while any is queued or running.
+  const live = queue.items.some((s) => s.jobState === "queued" || s.jobState === "running");
   return (
     <div className="stack">
+      {live ? <AutoRefresh seconds={5} /> : null}
       <div>
         <h1>Grading</h1>
-        <p className="lead">Submissions to review: open regrade requests first, then the oldest.</p>
+        <p className="lead">Submissions to review: open regrade requests first, then the oldest (or grouped by student).</p>
       </div>
       <form className={`card ${styles.filters}`} method="get" action="/grading" aria-label="Filters">
         <label>
@@ -97,6 +105,13 @@ export default async function GradingPage({ searchParams }: Props) {
             ))}
           </select>
         </label>
+        <label>
+          Show
+          <select name="group" defaultValue={f.group ?? ""}>
+            <option value="">Regrade requests first, then oldest</option>
+            <option value="student">Grouped by student</option>
+          </select>
+        </label>
         <button className="button" type="submit">
           Filter
         </button>
@@ -127,25 +142,39 @@ export default async function GradingPage({ searchParams }: Props) {
             </tr>
           </thead>
           <tbody>
-            {queue.items.map((s) => (
-              <tr key={s.id} data-testid="queue-item">
-                <td>
-                  <Link href={`/grading/submissions/${s.id}` as Route}>{s.fileName}</Link>
-                  <div className="hint">{s.assignmentSlug}</div>
-                  {s.openRegrades > 0 ? <span className="badge" data-testid="open-regrade">Regrade requested</span> : null}
-                </td>
-                <td>
-                  {s.student.name ?? s.student.email}
-                  <div className="hint">{s.student.email}</div>
-                </td>
-                <td>{formatWhen(s.createdAt)}</td>
-                <td>
-                  {JOB_LABEL[s.jobState]}
-                  {s.failureReason ? <div className="hint">{s.failureReason}</div> : null}
-                </td>
-                <td>{s.publicScore ? `${formatLogLoss(s.publicScore.logLoss)} · ${formatAccuracy(s.publicScore.accuracy)}` : "–"}</td>
-                <td data-testid="queue-review">{REVIEW_LABEL[s.review]}</td>
-              </tr>
+            {queue.items.map((s, i) => (
+              <Fragment key={s.id}>
+                {grouped && queue.items[i - 1]?.student.id !== s.student.id ? (
+                  <tr className={styles.groupRow} data-testid="queue-group">
+                    <th colSpan={6} scope="colgroup">
+                      {s.student.name ?? s.student.email} <span className="hint">{s.student.email}</span>
+                    </th>
+                  </tr>
+                ) : null}
+                <tr data-testid="queue-item" data-student={s.student.email}>
+                  <td>
+                    <Link href={`/grading/submissions/${s.id}` as Route}>{s.fileName}</Link>
+                    <div className="hint">{s.assignmentSlug}</div>
+                    {s.final ? (
+                      <span className="badge" data-testid="final-badge" title="The student chose it for the final (private) ranking">
+                        Final
+                      </span>
+                    ) : null}{" "}
+                    {s.openRegrades > 0 ? <span className="badge" data-testid="open-regrade">Regrade requested</span> : null}
+                  </td>
+                  <td data-testid="queue-student">
+                    {s.student.name ?? s.student.email}
+                    <div className="hint">{s.student.email}</div>
+                  </td>
+                  <td>{formatWhen(s.createdAt)}</td>
+                  <td>
+                    <StateBadge state={s.jobState} />
+                    {s.failureReason ? <div className="hint">{s.failureReason}</div> : null}
+                  </td>
+                  <td>{s.publicScore ? `${formatLogLoss(s.publicScore.logLoss)} · ${formatAccuracy(s.publicScore.accuracy)}` : "–"}</td>
+                  <td data-testid="queue-review">{REVIEW_LABEL[s.review]}</td>
+                </tr>
+              </Fragment>
             ))}
           </tbody>
         </table>

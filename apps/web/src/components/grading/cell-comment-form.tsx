@@ -6,8 +6,8 @@ import { useState, type FormEvent } from "react";
 import { useTRPC } from "~/trpc/react";
 import styles from "./grading.module.css";
 
-/** "Comment on cell N": a markdown comment under any cell of the notebook. */
-export function CellCommentForm({ submissionId, cellIndex }: { submissionId: string; cellIndex: number }) {
+/** "Comment on In [n]": a markdown comment under a cell, named as the notebook shows it (`cellLabels`). */
+export function CellCommentForm({ submissionId, cellIndex, label }: { submissionId: string; cellIndex: number; label: string }) {
   const trpc = useTRPC();
   const router = useRouter();
   const add = useMutation(trpc.grading.addComment.mutationOptions());
@@ -28,12 +28,12 @@ export function CellCommentForm({ submissionId, cellIndex }: { submissionId: str
   }
   return (
     <details className={styles.commentForm} open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
-      <summary>Comment on cell {cellIndex + 1}</summary>
+      <summary>Comment on {label}</summary>
       <form onSubmit={onSubmit} className="stack" style={{ gap: 8, marginTop: 8 }}>
         {error ? <div className="alert error" role="alert">{error}</div> : null}
         <textarea
           className={styles.textarea}
-          aria-label={`Comment on cell ${cellIndex + 1}`}
+          aria-label={`Comment on ${label}`}
           value={body}
           onChange={(e) => setBody(e.target.value)}
           maxLength={5000}

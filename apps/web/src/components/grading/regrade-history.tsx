@@ -1,6 +1,7 @@
 import { formatWhen } from "~/components/homework/format";
 import styles from "./grading.module.css";
 import { Markdown } from "./markdown";
+import type { PointsCriterion } from "./points-input";
 import { RegradeAnswerForm } from "./regrade-forms";
 
 export interface RegradeItem {
@@ -13,8 +14,11 @@ export interface RegradeItem {
   createdAt: Date;
 }
 
-/** Every regrade request of a submission, oldest first, with answers; graders get an answer form on open ones. */
-export function RegradeHistory({ items, canAnswer }: { items: RegradeItem[]; canAnswer: boolean }) {
+/**
+ * Every regrade request of a submission, oldest first, with answers; graders get an answer form on open ones (with
+ * the review's current points, `rubric`, to change them in the same step).
+ */
+export function RegradeHistory({ items, canAnswer, rubric = [] }: { items: RegradeItem[]; canAnswer: boolean; rubric?: readonly PointsCriterion[] }) {
   if (items.length === 0) return <p className="hint">No regrade requests.</p>;
   return (
     <ol className={styles.regrades} data-testid="regrade-history">
@@ -34,7 +38,7 @@ export function RegradeHistory({ items, canAnswer }: { items: RegradeItem[]; can
               <Markdown text={r.answer} />
             </div>
           ) : canAnswer ? (
-            <RegradeAnswerForm id={r.id} />
+            <RegradeAnswerForm id={r.id} rubric={rubric} />
           ) : (
             <p className="hint">Waiting for a grader.</p>
           )}

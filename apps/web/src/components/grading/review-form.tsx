@@ -5,14 +5,9 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { useTRPC } from "~/trpc/react";
 import styles from "./grading.module.css";
+import { PointsInput, readPoints, type PointsCriterion } from "./points-input";
 
-export interface RubricRow {
-  id: string;
-  title: string;
-  description: string;
-  maxPoints: number;
-  points: number | null;
-}
+export type RubricRow = PointsCriterion;
 
 /** Per-criterion points and overall feedback; "Save draft" keeps it from the student, "Return to student" publishes it. */
 export function ReviewForm({ submissionId, rubric, feedback, status }: { submissionId: string; rubric: RubricRow[]; feedback: string; status: "draft" | "returned" | null }) {
@@ -25,11 +20,7 @@ export function ReviewForm({ submissionId, rubric, feedback, status }: { submiss
     const submitter = (event.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null;
     const action = submitter?.value === "return" ? "return" : "draft";
     const form = new FormData(event.currentTarget);
-    const scores: Record<string, number | null> = {};
-    for (const c of rubric) {
-      const raw = String(form.get(`points-${c.id}`) ?? "").trim();
-      scores[c.id] = raw === "" ? null : Number(raw);
-    }
+    const scores = readPoints(form, rubric);
     setMessage(null);
     try {
       await save.mutateAsync({ submissionId, scores, feedback: String(form.get("feedback") ?? ""), action });
@@ -51,40 +42,11 @@ export function ReviewForm({ submissionId, rubric, feedback, status }: { submiss
         </div>
       ) : null}
       {rubric.length === 0 ? <p className="alert error">This assignment has no rubric (its file is missing or broken).</p> : null}
-      <table className={styles.rubric}>
-        <thead>
-          <tr>
-            <th>Criterion</th>
-            <th>Points</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rubric.map((c) => (
-            <tr key={c.id}>
-              <td>
-                <label htmlFor={`points-${c.id}`}>
-                  <strong>{c.title}</strong>
-                </label>
-                <p className="hint">{c.description}</p>
-              </td>
-              <td>
-                <input
-                  id={`points-${c.id}`}
-                  name={`points-${c.id}`}
-                  className={styles.points}
-                  type="number"
-                  min={0}
-                  max={c.maxPoints}
-                  step={0.5}
-                  defaultValue={c.points ?? ""}
-                  aria-describedby={`max-${c.id}`}
-                />{" "}
-                <span id={`max-${c.id}`}>/ {c.maxPoints}</span>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <div className={styles.pointsList} role="group" aria-label="Points per criterion">
+        {rubric.map((c) => (
+          <PointsInput key={c.id} criterion={c} prefix="points" />
+        ))}
+      </div>
       <p className="hint">Out of {total} points.</p>
       <div className="field">
         <label htmlFor="feedback">Overall feedback</label>

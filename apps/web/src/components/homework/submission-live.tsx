@@ -11,8 +11,11 @@ import { StateBadge, SubmissionStatus } from "./submission-status";
 
 type SubmissionDetail = inferRouterOutputs<AppRouter>["homework"]["submission"];
 
-/** One submission's live status; re-renders the server page (executed notebook, downloads) when it finishes. */
-export function SubmissionLive({ id, slug, maxFinals, locked, initial }: { id: string; slug: string; maxFinals: number; locked: boolean; initial?: SubmissionDetail }) {
+/**
+ * One submission's live status; re-renders the server page (executed notebook, downloads, the explained failure)
+ * when it finishes. `hideFailure`: the page explains a failure itself, with the notebook at hand.
+ */
+export function SubmissionLive({ id, slug, maxFinals, locked, initial, hideFailure = false }: { id: string; slug: string; maxFinals: number; locked: boolean; initial?: SubmissionDetail; hideFailure?: boolean }) {
   const trpc = useTRPC();
   const router = useRouter();
   // Server-rendered with the page's data, so the status and the Final button are there before hydration.
@@ -32,7 +35,7 @@ export function SubmissionLive({ id, slug, maxFinals, locked, initial }: { id: s
       <p style={{ margin: 0 }}>
         <StateBadge state={item.state} /> {item.state === "scored" && item.mine ? <FinalToggle item={item} slug={slug} maxFinals={maxFinals} locked={locked} /> : null}
       </p>
-      <SubmissionStatus item={item} />
+      <SubmissionStatus item={item} hideFailure={hideFailure} />
     </div>
   );
 }

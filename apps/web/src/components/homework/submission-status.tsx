@@ -1,5 +1,7 @@
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "~/server/trpc/root";
+import { explainFailure, failureDetails } from "./failure";
+import { FailureView } from "./failure-view";
 import { formatAccuracy, formatLogLoss } from "./format";
 import styles from "./homework.module.css";
 
@@ -15,8 +17,11 @@ export function StateBadge({ state }: { state: SubmissionItem["state"] }) {
   );
 }
 
-/** What is happening to one submission: place in the queue, the running cell and log, scores, or why it failed. */
-export function SubmissionStatus({ item }: { item: SubmissionItem }) {
+/**
+ * What is happening to one submission: place in the queue, the running cell and the notebook's output, scores, or why
+ * it failed. `hideFailure`: the page shows the failure itself (with the notebook's source around the error).
+ */
+export function SubmissionStatus({ item, hideFailure = false }: { item: SubmissionItem; hideFailure?: boolean }) {
   return (
     <div className="stack" style={{ gap: 8 }}>
       {item.state === "queued" ? (
@@ -28,10 +33,10 @@ export function SubmissionStatus({ item }: { item: SubmissionItem }) {
       {item.state === "running" ? (
         <div>
           <p className={styles.meta} data-testid="running-cell">
-            {item.progress ? `Running cell ${item.progress.cell} of ${item.progress.count}` : "Running"}
+            {item.progress ? `Running cell ${item.progress.cell} of ${item.progress.count} (In [${item.progress.cell}])` : "Running"}
             {item.attempts > 1 ? ` (attempt ${item.attempts})` : null}
           </p>
-          {item.progress ? <progress className={styles.progress} max={item.progress.count} value={item.progress.cell} aria-label="Cells run" /> : null}
+          {item.progress ? <progress className={styles.progress} max={item.progress.count} value={item.progress.cell} aria-label="Code cells run" /> : null}
         </div>
       ) : null}
       {item.publicScore ? (
@@ -51,15 +56,15 @@ export function SubmissionStatus({ item }: { item: SubmissionItem }) {
           )}
         </div>
       ) : null}
-      {item.state === "failed" || item.state === "cancelled" ? (
-        <div className="alert error" data-testid="failure">
-          <strong>{item.failureReason ?? item.state}</strong>
-          {item.lastError ? `: ${item.lastError}` : null}
-        </div>
+      {(item.state === "failed" || item.state === "cancelled") && !hideFailure ? (
+        <FailureView
+          explanation={explainFailure({ reason: item.failureReason, state: item.state, message: item.lastError, executed: null, submitted: null })}
+          details={failureDetails(item.failureReason, item.lastError)}
+        />
       ) : null}
       {item.logTail.length > 0 && item.state !== "scored" ? (
         <details open={item.state === "running"}>
-          <summary>Log (last {item.logTail.length} lines)</summary>
+          <summary>Output (last {item.logTail.length} lines)</summary>
           <pre className={styles.log} data-testid="log-tail" aria-live="off">
             {item.logTail.map((line, i) => (
               <span key={i} data-stream={line.stream}>

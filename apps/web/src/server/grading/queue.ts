@@ -11,7 +11,12 @@ export interface QueueFilters {
   assignmentSlugs?: string[];
   job?: JobFilter;
   review?: ReviewFilter;
+  /** "student": each student's submissions together (by email), oldest first within a student. */
+  group?: QueueGrouping;
 }
+
+export const QUEUE_GROUPINGS = ["student"] as const;
+export type QueueGrouping = (typeof QUEUE_GROUPINGS)[number];
 
 export const QUEUE_PAGE_SIZE = 25;
 
@@ -44,6 +49,7 @@ const itemSelect = {
   assignmentSlug: true,
   fileName: true,
   createdAt: true,
+  finalChoice: true,
   publicLogLoss: true,
   publicAccuracy: true,
   user: { select: { id: true, email: true, name: true } },
@@ -54,7 +60,8 @@ const itemSelect = {
 
 /**
  * The graders' queue: submissions with an open regrade request first, then the rest; oldest first within each group
- * (first come, first reviewed). Counts are for the lesson/assignment filter only, so the other filters show sizes.
+ * (first come, first reviewed). Grouped by student, each student's submissions come together instead. Counts are for
+ * the lesson/assignment filter only, so the other filters show sizes.
  */
 export async function gradingQueue(prisma: PrismaClient, filters: QueueFilters, page: number, pageSize = QUEUE_PAGE_SIZE) {
   await syncSubmissionResults(prisma, {});
@@ -65,16 +72,25 @@ export async function gradingQueue(prisma: PrismaClient, filters: QueueFilters, 
   const [total, openTotal] = await prisma.$transaction([prisma.submission.count({ where }), prisma.submission.count({ where: openWhere })]);
   const counts = await queueCounts(prisma, base);
   const skip = (page - 1) * pageSize;
-  const orderBy = [{ createdAt: "asc" as const }, { id: "asc" as const }];
-  const first = skip < openTotal ? await prisma.submission.findMany({ where: openWhere, orderBy, skip, take: pageSize, select: itemSelect }) : [];
-  const restSkip = Math.max(0, skip - openTotal);
-  const rest = first.length < pageSize ? await prisma.submission.findMany({ where: restWhere, orderBy, skip: restSkip, take: pageSize - first.length, select: itemSelect }) : [];
-  const items = [...first, ...rest].map((s) => ({
+  let rows;
+  if (filters.group === "student") {
+    // One student's submissions together, so a grader can review a student's work (and their finals) in one sitting.
+    const orderBy: Prisma.SubmissionOrderByWithRelationInput[] = [{ user: { email: "asc" } }, { createdAt: "asc" }, { id: "asc" }];
+    rows = await prisma.submission.findMany({ where, orderBy, skip, take: pageSize, select: itemSelect });
+  } else {
+    const orderBy = [{ createdAt: "asc" as const }, { id: "asc" as const }];
+    const first = skip < openTotal ? await prisma.submission.findMany({ where: openWhere, orderBy, skip, take: pageSize, select: itemSelect }) : [];
+    const restSkip = Math.max(0, skip - openTotal);
+    const rest = first.length < pageSize ? await prisma.submission.findMany({ where: restWhere, orderBy, skip: restSkip, take: pageSize - first.length, select: itemSelect }) : [];
+    rows = [...first, ...rest];
+  }
+  const items = rows.map((s) => ({
     id: s.id,
     assignmentSlug: s.assignmentSlug,
     fileName: s.fileName,
     createdAt: s.createdAt,
     student: s.user,
+    final: s.finalChoice,
     jobState: stateOf(s.job.status),
     failureReason: s.job.failureReason,
     publicScore: s.publicLogLoss !== null && s.publicAccuracy !== null ? { logLoss: s.publicLogLoss, accuracy: s.publicAccuracy } : null,

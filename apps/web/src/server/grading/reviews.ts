@@ -4,7 +4,8 @@ import { readNotebook } from "@course/notebook";
 import { hasRole } from "../auth/roles";
 import type { PublicUser } from "../auth/users";
 import { GradingError } from "./errors";
-import { checkRubricScores, RubricError, rubricTotal, storedScores } from "./rubric";
+import { notifyGradersOfRegrade } from "../homework/notifications";
+import { checkRubricScores, RubricError, rubricTotal, storedScores, type RubricScores } from "./rubric";
 
 export const MAX_FEEDBACK = 20_000;
 export const MAX_COMMENT = 5_000;
@@ -128,29 +129,70 @@ export async function deleteCellComment(prisma: PrismaClient, input: { id: strin
   return { deleted: true };
 }
 
-/** Answers an open regrade request (once) and tells the student. */
-export async function answerRegrade(prisma: PrismaClient, input: { id: string; graderId: string; answer: string }) {
+export interface AnswerRegradeInput {
+  id: string;
+  graderId: string;
+  answer: string;
+  /**
+   * New points per criterion: the review is changed and returned with the answer, in one step and with one
+   * notification. Absent: the answer alone (the points stay).
+   */
+  scores?: Record<string, number | null>;
+}
+
+/**
+ * Answers an open regrade request (once) and tells the student; with `scores`, also changes the review's points and
+ * returns it, so the student gets one notification that says both.
+ */
+export async function answerRegrade(prisma: PrismaClient, input: AnswerRegradeInput, rubric: readonly RubricCriterion[] | null = null) {
   const answer = checkBody(input.answer, MAX_REASON, "The answer");
+  let scores: RubricScores | null = null;
+  if (input.scores) {
+    if (!rubric) throw new GradingError("BAD_REQUEST", "This submission's assignment no longer exists; its rubric is unknown, so its points cannot change.");
+    try {
+      scores = checkRubricScores(rubric, input.scores, true);
+    } catch (error) {
+      if (error instanceof RubricError) throw new GradingError("BAD_REQUEST", error.message);
+      throw error;
+    }
+  }
   return prisma.$transaction(async (tx) => {
     const now = new Date();
     const updated = await tx.regradeRequest.updateMany({ where: { id: input.id, status: "open" }, data: { status: "answered", answer, answeredById: input.graderId, answeredAt: now } });
-    const request = await tx.regradeRequest.findUnique({ where: { id: input.id }, select: { id: true, status: true, answer: true, answeredAt: true, studentId: true, submissionId: true, submission: { select: { fileName: true } } } });
+    const request = await tx.regradeRequest.findUnique({
+      where: { id: input.id },
+      select: { id: true, status: true, answer: true, answeredAt: true, studentId: true, submissionId: true, submission: { select: { fileName: true, review: { select: { scores: true } } } } },
+    });
     if (!request) throw new GradingError("NOT_FOUND", "No such regrade request.");
     if (updated.count === 0) throw new GradingError("CONFLICT", "This regrade request was already answered.");
+    let points = "";
+    if (scores && rubric) {
+      const before = rubricTotal(rubric, storedScores(request.submission.review?.scores ?? {}));
+      await tx.review.upsert({
+        where: { submissionId: request.submissionId },
+        create: { submissionId: request.submissionId, graderId: input.graderId, scores, feedback: "", status: "returned", returnedAt: now },
+        update: { graderId: input.graderId, scores, status: "returned", returnedAt: now },
+      });
+      const after = rubricTotal(rubric, scores);
+      points = after.total === before.total ? `: points unchanged (${after.total}/${after.max})` : `: now ${after.total}/${after.max} points (was ${before.total})`;
+    }
     await tx.notification.create({
       data: {
         userId: request.studentId,
         kind: "regrade-answered",
-        title: `Your regrade request for ${request.submission.fileName} was answered`,
+        title: `Your regrade request for ${request.submission.fileName} was answered${points}`,
         body: answer.slice(0, 500),
         link: submissionLink(request.submissionId),
       },
     });
-    return { id: request.id, status: request.status, answer: request.answer, answeredAt: request.answeredAt };
+    return { id: request.id, status: request.status, answer: request.answer, answeredAt: request.answeredAt, scores };
   });
 }
 
-/** A student asks for another look at a returned review: their own submission only, one open request at a time. */
+/**
+ * A student asks for another look at a returned review: their own submission only, one open request at a time.
+ * Every grader and admin is notified.
+ */
 export async function requestRegrade(prisma: PrismaClient, input: { submissionId: string; student: PublicUser; reason: string }) {
   const reason = checkBody(input.reason, MAX_REASON, "The reason");
   return prisma.$transaction(async (tx) => {
@@ -162,7 +204,10 @@ export async function requestRegrade(prisma: PrismaClient, input: { submissionId
     if (review?.status !== "returned") throw new GradingError("BAD_REQUEST", "You can ask for a regrade once your review has been returned.");
     const open = await tx.regradeRequest.count({ where: { submissionId: sub.id, status: "open" } });
     if (open > 0) throw new GradingError("CONFLICT", "You already have an open regrade request for this submission; wait for its answer.");
-    return tx.regradeRequest.create({ data: { submissionId: sub.id, studentId: input.student.id, reason }, select: { id: true, status: true, reason: true, createdAt: true } });
+    const created = await tx.regradeRequest.create({ data: { submissionId: sub.id, studentId: input.student.id, reason }, select: { id: true, status: true, reason: true, createdAt: true } });
+    const { fileName } = await tx.submission.findUniqueOrThrow({ where: { id: sub.id }, select: { fileName: true } });
+    await notifyGradersOfRegrade(tx, { submissionId: sub.id, fileName, student: input.student.name ? `${input.student.name} (${input.student.email})` : input.student.email, reason });
+    return created;
   });
 }
 

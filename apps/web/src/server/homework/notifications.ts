@@ -27,3 +27,24 @@ export async function markRead(prisma: PrismaClient, userId: string, which: { id
   });
   return count;
 }
+
+/**
+ * Tells every grader and admin that a student asked for a regrade (kind "regrade-requested"), linking to the
+ * submission's grading page. Runs in the caller's transaction so the request and its notifications land together.
+ */
+export async function notifyGradersOfRegrade(
+  tx: Pick<PrismaClient, "user" | "notification">,
+  request: { submissionId: string; fileName: string; student: string; reason: string },
+): Promise<number> {
+  const graders = await tx.user.findMany({ where: { role: { in: ["grader", "admin"] } }, select: { id: true } });
+  const { count } = await tx.notification.createMany({
+    data: graders.map((g) => ({
+      userId: g.id,
+      kind: "regrade-requested",
+      title: `${request.student} asked for a regrade of ${request.fileName}`,
+      body: request.reason.slice(0, 500),
+      link: `/grading/submissions/${request.submissionId}`,
+    })),
+  });
+  return count;
+}

@@ -4,6 +4,7 @@ import { hasRole } from "../auth/roles";
 import type { PublicUser } from "../auth/users";
 import { roundScores, SCORE_DECIMALS } from "./scores";
 import { formatUtc } from "./time";
+import { liveLog } from "./live-log";
 
 export type JobStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled";
 
@@ -163,10 +164,8 @@ export async function submissionViews(
               where: { status: "queued", cancelRequested: false, OR: [{ createdAt: { lt: s.job.createdAt } }, { createdAt: s.job.createdAt, id: { lt: s.job.id } }] },
             })) + 1
           : null;
-      const logs =
-        state === "queued"
-          ? []
-          : (await prisma.jobLog.findMany({ where: { jobId: s.job.id, attempt: s.job.attempts }, orderBy: { id: "desc" }, take: LOG_TAIL, select: { at: true, stream: true, text: true } })).reverse();
+      // The notebook's own output (never the runner's protocol events) and the cell it is on.
+      const live = state === "queued" ? { logTail: [], progress: null } : await liveLog(prisma, { id: s.job.id, attempts: s.job.attempts, running: state === "running" }, LOG_TAIL);
       const scored = s.publicLogLoss !== null && s.publicAccuracy !== null;
       return {
         id: s.id,
@@ -179,8 +178,8 @@ export async function submissionViews(
         finalChoice: s.finalChoice,
         state,
         queuePosition,
-        progress: state === "running" ? cellProgress(logs.map((l) => l.text)) : null,
-        logTail: logs,
+        progress: live.progress,
+        logTail: live.logTail,
         publicScore: scored ? { logLoss: s.publicLogLoss!, accuracy: s.publicAccuracy! } : null,
         privateScore: showPrivate && s.privateLogLoss !== null && s.privateAccuracy !== null ? { logLoss: s.privateLogLoss, accuracy: s.privateAccuracy } : null,
         failureReason: s.job.failureReason,

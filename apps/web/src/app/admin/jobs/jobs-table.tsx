@@ -24,6 +24,23 @@ const jobsHref = (status?: string, cursor?: string | null) => {
   return (q ? `/admin/jobs?${q}` : "/admin/jobs") as Route;
 };
 
+type JobSubmission = JobsList["items"][number]["submission"];
+
+/** Whose work a job grades: the student (name, email) and a link to the submission's page. */
+export function SubmissionCell({ submission }: { submission: JobSubmission }) {
+  if (!submission) return <span className={styles.muted}>no submission</span>;
+  return (
+    <>
+      <Link href={`/homework/submissions/${submission.id}` as Route}>{submission.fileName}</Link>
+      <div className={styles.small}>
+        {submission.user.name ? `${submission.user.name} · ` : ""}
+        {submission.user.email}
+      </div>
+      <div className={styles.small}>{submission.assignmentSlug}</div>
+    </>
+  );
+}
+
 export function JobsTable({ input, initial }: { input: JobsInput; initial: JobsList }) {
   const trpc = useTRPC();
   const { data, error } = useQuery(trpc.operations.jobs.list.queryOptions(input, { initialData: initial, refetchInterval: JOBS_REFETCH_MS }));
@@ -53,6 +70,7 @@ export function JobsTable({ input, initial }: { input: JobsInput; initial: JobsL
             <thead>
               <tr>
                 <th scope="col">Job</th>
+                <th scope="col">Submission</th>
                 <th scope="col">Status</th>
                 <th scope="col">Attempts</th>
                 <th scope="col">Runner</th>
@@ -70,6 +88,9 @@ export function JobsTable({ input, initial }: { input: JobsInput; initial: JobsL
                       {job.id}
                     </Link>
                     <div className={styles.small}>benchmark {job.benchmarkId}</div>
+                  </td>
+                  <td data-testid="job-submission">
+                    <SubmissionCell submission={job.submission} />
                   </td>
                   <td>
                     <JobStatusBadge status={job.status} cancelRequested={job.cancelRequested} />

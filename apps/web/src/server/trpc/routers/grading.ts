@@ -2,7 +2,7 @@ import { SLUG } from "@course/content";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { GradingError } from "../../grading/errors";
-import { gradingQueue, JOB_FILTERS, REVIEW_FILTERS } from "../../grading/queue";
+import { gradingQueue, JOB_FILTERS, QUEUE_GROUPINGS, REVIEW_FILTERS } from "../../grading/queue";
 import { addCellComment, answerRegrade, deleteCellComment, editCellComment, graderView, requestRegrade, saveReview, studentFeedback } from "../../grading/reviews";
 import { getAssignment, getAssignments } from "../../homework/assignments";
 import { createTRPCRouter, protectedProcedure, roleProcedure } from "../init";
@@ -36,6 +36,7 @@ export const gradingRouter = createTRPCRouter({
         assignment: slug.optional(),
         job: z.enum(JOB_FILTERS).optional(),
         review: z.enum(REVIEW_FILTERS).optional(),
+        group: z.enum(QUEUE_GROUPINGS).optional(),
         page: z.number().int().min(1).max(10_000).default(1),
       }),
     )
@@ -44,7 +45,7 @@ export const gradingRouter = createTRPCRouter({
       let slugs: string[] | undefined;
       if (input.lesson) slugs = assignments.filter((a) => a.lesson === input.lesson).map((a) => a.slug);
       if (input.assignment) slugs = (slugs ?? [input.assignment]).filter((s) => s === input.assignment);
-      const queue = await gradingQueue(ctx.db.prisma, { assignmentSlugs: slugs, job: input.job, review: input.review }, input.page);
+      const queue = await gradingQueue(ctx.db.prisma, { assignmentSlugs: slugs, job: input.job, review: input.review, group: input.group }, input.page);
       return { ...queue, assignments: assignments.map((a) => ({ slug: a.slug, lesson: a.lesson, title: a.title })) };
     }),
 
@@ -82,9 +83,17 @@ export const gradingRouter = createTRPCRouter({
 
   deleteComment: graderProcedure.input(z.object({ id: idInput })).mutation(({ ctx, input }) => mapErrors(() => deleteCellComment(ctx.db.prisma, { id: input.id, user: ctx.user }))),
 
+  /** Answers an open regrade request; with `scores`, also changes the points and returns the review (one notification). */
   answerRegrade: graderProcedure
-    .input(z.object({ id: idInput, answer: z.string().max(2_000) }))
-    .mutation(({ ctx, input }) => mapErrors(() => answerRegrade(ctx.db.prisma, { ...input, graderId: ctx.user.id }))),
+    .input(z.object({ id: idInput, answer: z.string().max(2_000), scores: z.record(z.string().max(100), z.number().nullable()).optional() }))
+    .mutation(({ ctx, input }) =>
+      mapErrors(async () => {
+        const request = await ctx.db.prisma.regradeRequest.findUnique({ where: { id: input.id }, select: { submissionId: true } });
+        if (!request) throw new GradingError("NOT_FOUND", "No such regrade request.");
+        const rubric = input.scores ? await rubricOf(request.submissionId, ctx.db.prisma) : null;
+        return answerRegrade(ctx.db.prisma, { ...input, graderId: ctx.user.id }, rubric);
+      }),
+    ),
 
   /** The student's own returned review, cell comments and regrade history (NOT_FOUND for anyone else's). */
   myFeedback: protectedProcedure.input(z.object({ submissionId: idInput })).query(({ ctx, input }) =>

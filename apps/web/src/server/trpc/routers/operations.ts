@@ -48,6 +48,12 @@ function parseStoredNotebook(text: string): ParsedNotebook {
   }
 }
 
+const REQUEUE_REFUSAL: Partial<Record<JobStatusName, string>> = {
+  queued: "This job is already queued.",
+  running: "This job is running; cancel it first if it is stuck, then requeue it.",
+  succeeded: "This job succeeded and has its score; only failed or cancelled jobs can be requeued (the student can submit again).",
+};
+
 const notFound = (what: string, id: string) => new TRPCError({ code: "NOT_FOUND", message: `No ${what} with the id "${id}".` });
 
 const runnersRouter = createTRPCRouter({
@@ -122,7 +128,12 @@ const jobSummarySelect = {
   leaseExpiresAt: true,
   result: true,
   runner: { select: { id: true, name: true, prefix: true } },
+  // The homework submission the job grades (none for jobs queued by other means), and whose it is.
+  submission: { select: { id: true, fileName: true, assignmentSlug: true, user: { select: { id: true, name: true, email: true } } } },
 } as const;
+
+/** Only a finished job that did not succeed may run again: a succeeded one has its score, a live one is running. */
+export const REQUEUEABLE: readonly JobStatusName[] = ["failed", "cancelled"];
 
 const jobsRouter = createTRPCRouter({
   /** Newest first, `limit` per page; `nextCursor` (a job id) fetches the next page. Also counts per status. */
@@ -194,11 +205,11 @@ const jobsRouter = createTRPCRouter({
       };
     }),
 
-  /** Runs a job again from scratch (attempts reset): for failed, cancelled or stuck jobs. */
+  /** Runs a failed or cancelled job again from scratch (attempts reset); anything else is refused with the reason. */
   requeue: adminProcedure.input(idInput).mutation(async ({ ctx, input }) => {
     const job = await ctx.db.prisma.job.findUnique({ where: { id: input.id }, select: { status: true } });
     if (!job) throw notFound("job", input.id);
-    if (job.status === "queued") throw new TRPCError({ code: "BAD_REQUEST", message: "This job is already queued." });
+    if (!REQUEUEABLE.includes(job.status)) throw new TRPCError({ code: "BAD_REQUEST", message: REQUEUE_REFUSAL[job.status] ?? `A ${job.status} job cannot be requeued.` });
     const updated = await requeueJob(ctx.db.prisma, input.id);
     return { id: updated.id, status: updated.status };
   }),

@@ -13,6 +13,7 @@ import type { AppRouter } from "~/server/trpc/root";
 import { useTRPC } from "~/trpc/react";
 import { refreshAfterWrite } from "~/trpc/refresh";
 import { JobStatusBadge } from "../job-status";
+import { SubmissionCell } from "../jobs-table";
 
 type Job = inferRouterOutputs<AppRouter>["operations"]["jobs"]["get"];
 
@@ -31,19 +32,23 @@ function Actions({ job }: { job: Job }) {
   const requeue = useMutation(trpc.operations.jobs.requeue.mutationOptions(done));
   const cancel = useMutation(trpc.operations.jobs.cancel.mutationOptions(done));
   const cancellable = (job.status === "queued" || job.status === "running") && !job.cancelRequested;
+  // Only a failed or cancelled job may run again (the server refuses the rest too).
+  const requeueable = job.status === "failed" || job.status === "cancelled";
   const error = requeue.error ?? cancel.error;
   return (
     <div className="stack" style={{ gap: 6 }}>
       <div className={styles.actions}>
-        <button
-          type="button"
-          className={`button ${styles.button}`}
-          disabled={job.status === "queued" || requeue.isPending}
-          onClick={() => requeue.mutate({ id: job.id })}
-          title="Run it again from scratch (attempts start again at 0)"
-        >
-          Requeue
-        </button>
+        {requeueable ? (
+          <button
+            type="button"
+            className={`button ${styles.button}`}
+            disabled={requeue.isPending}
+            onClick={() => requeue.mutate({ id: job.id })}
+            title="Run it again from scratch (attempts start again at 0)"
+          >
+            Requeue
+          </button>
+        ) : null}
         <button
           type="button"
           className={`button secondary ${styles.button}`}
@@ -156,6 +161,10 @@ export function JobDetail({ initial }: { initial: Job }) {
           </div>
         )}
         <dl className={styles.facts}>
+          <dt>Submission</dt>
+          <dd data-testid="job-submission">
+            <SubmissionCell submission={job.submission} />
+          </dd>
           <dt>Benchmark</dt>
           <dd>{job.benchmarkId}</dd>
           <dt>Attempts</dt>

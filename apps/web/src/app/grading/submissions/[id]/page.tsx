@@ -8,8 +8,11 @@ import styles from "~/components/grading/grading.module.css";
 import { Markdown } from "~/components/grading/markdown";
 import { RegradeHistory } from "~/components/grading/regrade-history";
 import { ReviewForm } from "~/components/grading/review-form";
+import { explainFailure, failureDetails } from "~/components/homework/failure";
+import { FailureView } from "~/components/homework/failure-view";
 import { formatAccuracy, formatLogLoss, formatWhen } from "~/components/homework/format";
 import { NotebookView } from "~/components/notebook";
+import { cellLabels } from "~/components/notebook/cell-labels";
 import { hasRole } from "~/server/auth/roles";
 import { requireUser } from "~/server/auth/session";
 import { getDb } from "~/server/db";
@@ -49,10 +52,11 @@ export default async function GradeSubmissionPage({ params }: Props) {
   const executed = parse(row.job.executedNotebook);
   const notebook = executed ?? parse(row.notebook);
   const editor = { id: user.id, admin: hasRole(user.role, "admin") };
+  const labels = notebook ? cellLabels(notebook) : [];
   const renderCellExtra = (cell: number) => (
     <>
       <CommentList comments={view.comments.filter((c) => c.cellIndex === cell)} editor={editor} />
-      <CellCommentForm submissionId={id} cellIndex={cell} />
+      <CellCommentForm submissionId={id} cellIndex={cell} label={labels[cell] ?? `cell ${cell + 1}`} />
     </>
   );
 
@@ -80,15 +84,15 @@ export default async function GradeSubmissionPage({ params }: Props) {
               {status.privateScore ? ` · private log loss ${formatLogLoss(status.privateScore.logLoss)}, accuracy ${formatAccuracy(status.privateScore.accuracy)}` : ""}
             </p>
           ) : null}
-          {status.failureReason || status.lastError ? (
-            <div className="alert error" data-testid="failure">
-              {status.failureReason ? <strong>{status.failureReason}: </strong> : null}
-              {status.lastError}
-            </div>
+          {status.state === "failed" || status.state === "cancelled" ? (
+            <FailureView
+              explanation={explainFailure({ reason: status.failureReason, state: status.state, message: status.lastError, executed, submitted: executed ? null : notebook })}
+              details={failureDetails(status.failureReason, status.lastError)}
+            />
           ) : null}
           {status.logTail.length > 0 ? (
             <details>
-              <summary>Runner log (last {status.logTail.length} lines)</summary>
+              <summary>Notebook output (last {status.logTail.length} lines)</summary>
               <pre className={styles.log} data-testid="grader-log">
                 {status.logTail.map((l) => `[${l.stream}] ${l.text}`).join("\n")}
               </pre>
@@ -96,7 +100,7 @@ export default async function GradeSubmissionPage({ params }: Props) {
           ) : null}
         </section>
       ) : null}
-      <ReviewForm submissionId={id} rubric={view.rubric} feedback={view.review?.feedback ?? ""} status={view.review?.status ?? null} />
+      <ReviewForm key={view.review?.updatedAt.toISOString() ?? "new"} submissionId={id} rubric={view.rubric} feedback={view.review?.feedback ?? ""} status={view.review?.status ?? null} />
       {view.review?.status === "returned" && view.review.feedback ? (
         <section className="card" aria-label="Returned feedback">
           <p className="hint">
@@ -109,7 +113,7 @@ export default async function GradeSubmissionPage({ params }: Props) {
         <h2 id="regrades-heading" style={{ margin: 0 }}>
           Regrade requests
         </h2>
-        <RegradeHistory items={view.regrades} canAnswer />
+        <RegradeHistory items={view.regrades} canAnswer rubric={view.review?.status === "returned" ? view.rubric : []} />
       </section>
       {notebook ? (
         <section aria-labelledby="nb-heading">

@@ -4,6 +4,8 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { formatBytes, formatWhen } from "~/components/homework/format";
 import { MarkReadOnOpen } from "~/components/homework/notification-list";
+import { explainFailure, failureDetails } from "~/components/homework/failure";
+import { FailureView } from "~/components/homework/failure-view";
 import { SubmissionLive } from "~/components/homework/submission-live";
 import { CommentList } from "~/components/grading/comment-list";
 import { StudentFeedback } from "~/components/grading/student-feedback";
@@ -39,7 +41,7 @@ export default async function SubmissionPage({ params }: Props) {
   await syncSubmissionResults(prisma, { id });
   const sub = await prisma.submission.findUnique({
     where: { id },
-    select: { id: true, userId: true, assignmentSlug: true, fileName: true, size: true, sha256: true, createdAt: true, notebook: true, job: { select: { executedNotebook: true, submissionCsv: true } } },
+    select: { id: true, userId: true, assignmentSlug: true, fileName: true, size: true, sha256: true, createdAt: true, notebook: true, job: { select: { status: true, failureReason: true, lastError: true, executedNotebook: true, submissionCsv: true } } },
   });
   // Someone else's submission looks exactly like one that does not exist.
   if (!sub || !canReadSubmission(user, sub)) notFound();
@@ -47,6 +49,11 @@ export default async function SubmissionPage({ params }: Props) {
   const executed = parseExecuted(sub.job.executedNotebook);
   const submitted = executed ? null : parseExecuted(sub.notebook);
   const mine = sub.userId === user.id;
+  // A failed run explained with the notebook at hand: the exception, its cell (In [n]) and the source around it.
+  const failed = sub.job.status === "failed" || sub.job.status === "cancelled" ? sub.job.status : null;
+  const failure = failed
+    ? explainFailure({ reason: sub.job.failureReason, state: failed, message: sub.job.lastError, executed, submitted })
+    : null;
   // The student's own returned review only (never a draft); graders review at /grading/submissions/[id].
   const feedback = mine ? await studentFeedback(prisma, sub.id, user, assignment?.rubric ?? null) : null;
   const commentsFor = (cell: number) => {
@@ -73,7 +80,8 @@ export default async function SubmissionPage({ params }: Props) {
         </p>
       </div>
       <section className="card" aria-label="Status">
-        <SubmissionLive id={sub.id} slug={sub.assignmentSlug} maxFinals={MAX_FINALS} locked={!assignment || deadlinePassed(assignment)} initial={await (await api()).homework.submission({ id: sub.id })} />
+        <SubmissionLive id={sub.id} slug={sub.assignmentSlug} maxFinals={MAX_FINALS} locked={!assignment || deadlinePassed(assignment)} initial={await (await api()).homework.submission({ id: sub.id })} hideFailure={failure !== null} />
+        {failure ? <FailureView explanation={failure} details={failureDetails(sub.job.failureReason, sub.job.lastError)} /> : null}
       </section>
       <p style={{ display: "flex", gap: 10, flexWrap: "wrap" }}>
         <a className="button secondary" href={`/api/submissions/${sub.id}/submitted.ipynb`} download>
@@ -94,7 +102,7 @@ export default async function SubmissionPage({ params }: Props) {
       {executed ? (
         <section aria-labelledby="executed-heading">
           <h2 id="executed-heading">Executed notebook</h2>
-          <NotebookView notebook={executed} label="Executed notebook" renderCellExtra={commentsFor} />
+          <NotebookView notebook={executed} label="Executed notebook" renderCellExtra={commentsFor} highlightCell={failure?.exception?.cellIndex ?? undefined} />
         </section>
       ) : sub.job.executedNotebook ? (
         <div className="alert error">The executed notebook could not be read; download it to inspect it.</div>
