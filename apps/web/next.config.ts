@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import type { NextConfig } from "next";
 
 const config: NextConfig = {
@@ -8,6 +9,10 @@ const config: NextConfig = {
   poweredByHeader: false,
   typedRoutes: true,
   experimental: { authInterrupts: true },
+  // Pages that are the same for every visitor (home, lessons, leaderboards) are kept rendered in this process's memory,
+  // keyed by the content version (README "Page views and caching"). Next's own memory layer is off: one cache.
+  cacheHandler: fileURLToPath(new URL("./cache-handler.mjs", import.meta.url)),
+  cacheMaxMemorySize: 0,
   async headers() {
     return [
       {

@@ -1,6 +1,6 @@
 "use client";
 
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { useTRPC } from "~/trpc/react";
@@ -8,6 +8,7 @@ import { useTRPC } from "~/trpc/react";
 export function AccountForms({ name }: { name: string }) {
   const trpc = useTRPC();
   const router = useRouter();
+  const queryClient = useQueryClient();
   const [nameMessage, setNameMessage] = useState<{ ok: boolean; text: string }>();
   const [passwordMessage, setPasswordMessage] = useState<{ ok: boolean; text: string }>();
   const updateName = useMutation(trpc.account.updateName.mutationOptions());
@@ -19,6 +20,8 @@ export function AccountForms({ name }: { name: string }) {
     try {
       await updateName.mutateAsync({ name: String(form.get("name") ?? "") });
       setNameMessage({ ok: true, text: "Saved." });
+      // The header asks for the name in the browser (account.me); the rest of the page is server-rendered.
+      await queryClient.invalidateQueries({ queryKey: trpc.account.me.queryKey() });
       router.refresh();
     } catch (e) {
       setNameMessage({ ok: false, text: (e as Error).message });

@@ -11,9 +11,10 @@ export function VideoPlayer({ title }: { title: string }) {
   const mount = useRef<HTMLDivElement>(null);
   const [error, setError] = useState<string | null>(null);
   if (!ctx) throw new Error("VideoPlayer must be inside LessonPlayerProvider");
-  const { youtubeId, apiUrl, startAt, attach, onStateChange } = ctx;
+  const { youtubeId, apiUrl, startAt, pending, attach, onStateChange } = ctx;
 
   useEffect(() => {
+    if (pending) return;
     let cancelled = false;
     let player: { destroy(): void } | undefined;
     const target = document.createElement("div");
@@ -47,7 +48,7 @@ export function VideoPlayer({ title }: { title: string }) {
       attach(null);
       player?.destroy();
     };
-  }, [youtubeId, apiUrl, startAt, attach, onStateChange]);
+  }, [youtubeId, apiUrl, startAt, pending, attach, onStateChange]);
 
   return (
     <div className={styles.player}>
