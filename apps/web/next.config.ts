@@ -13,6 +13,8 @@ const config: NextConfig = {
   // keyed by the content version (README "Page views and caching"). Next's own memory layer is off: one cache.
   cacheHandler: fileURLToPath(new URL("./cache-handler.mjs", import.meta.url)),
   cacheMaxMemorySize: 0,
+  // Cached pages tell shared caches (a CDN) to serve them stale for at most 5 minutes past their `revalidate`.
+  expireTime: 300,
   async headers() {
     return [
       {
