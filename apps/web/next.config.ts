@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import type { NextConfig } from "next";
 
 const config: NextConfig = {
@@ -8,6 +9,12 @@ const config: NextConfig = {
   poweredByHeader: false,
   typedRoutes: true,
   experimental: { authInterrupts: true },
+  // Pages that are the same for every visitor (home, lessons, leaderboards) are kept rendered in this process's memory,
+  // keyed by the content version (README "Page views and caching"). Next's own memory layer is off: one cache.
+  cacheHandler: fileURLToPath(new URL("./cache-handler.mjs", import.meta.url)),
+  cacheMaxMemorySize: 0,
+  // Cached pages tell shared caches (a CDN) to serve them stale for at most 5 minutes past their `revalidate`.
+  expireTime: 300,
   async headers() {
     return [
       {

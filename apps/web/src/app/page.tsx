@@ -1,10 +1,13 @@
 import { formatTime } from "@course/content";
 import type { Route } from "next";
 import Link from "next/link";
-import { getCurrentUser } from "~/server/auth/session";
+import { LessonProgressBadge } from "~/components/lesson-progress-badge";
 import { getCourse } from "~/server/content";
-import { startPosition } from "~/server/progress";
-import { api } from "~/trpc/server";
+
+// The same page for everyone, served from the page cache (cache-handler.mjs) keyed by the content version; a
+// student's progress is filled in by the browser (LessonProgressBadge). Rendered on the first request after start,
+// never from the build (content is read at run time).
+export const revalidate = 60;
 
 type LessonSummary = Awaited<ReturnType<typeof getCourse>>["lessons"][number];
 
@@ -30,8 +33,7 @@ function promises(lessons: readonly LessonSummary[]): string {
 }
 
 export default async function CourseHome() {
-  const [course, user] = await Promise.all([getCourse(), getCurrentUser()]);
-  const progress = user ? new Map((await (await api()).progress.forCourse()).map((p) => [p.lessonSlug, p])) : null;
+  const course = await getCourse();
   return (
     <>
       <h1>Practical Deep Learning for Coders</h1>
@@ -45,7 +47,6 @@ export default async function CourseHome() {
       ) : (
         <ol className="lesson-list" aria-label="Lessons">
           {course.lessons.map((lesson) => {
-            const mine = progress?.get(lesson.slug);
             return (
               <li key={lesson.slug} className="card lesson-item" data-testid="lesson-item">
                 <div className="lesson-number" aria-hidden="true">{lesson.lesson}</div>
@@ -59,17 +60,7 @@ export default async function CourseHome() {
                 </div>
                 <div className="lesson-side lesson-meta">
                   <span data-testid="lesson-has">{lessonHas(lesson)}</span>
-                  {mine ? (
-                    <div data-testid="lesson-progress">
-                      {startPosition(null, mine.positionSeconds, lesson.duration).reason === "resume" ? (
-                        <Link href={`/lessons/${lesson.slug}` as Route} className="badge">
-                          Resume at {formatTime(mine.positionSeconds)}
-                        </Link>
-                      ) : (
-                        <span className="badge">{lesson.duration && mine.positionSeconds >= lesson.duration - 15 ? "Watched" : "Opened"}</span>
-                      )}
-                    </div>
-                  ) : null}
+                  <LessonProgressBadge slug={lesson.slug} duration={lesson.duration ?? null} />
                 </div>
               </li>
             );

@@ -5,11 +5,11 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import type { ReactNode } from "react";
 
-export function NavLink({ href, children }: { href: Route; children: ReactNode }) {
+export function NavLink({ href, children, onNavigate }: { href: Route; children: ReactNode; onNavigate?: () => void }) {
   const pathname = usePathname();
   const current = href === "/" ? pathname === "/" || pathname.startsWith("/lessons") : pathname.startsWith(href);
   return (
-    <Link href={href} aria-current={current ? "page" : undefined}>
+    <Link href={href} aria-current={current ? "page" : undefined} onClick={onNavigate}>
       {children}
     </Link>
   );

@@ -1,6 +1,6 @@
 "use client";
 
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { signIn, signOut } from "next-auth/react";
 import { useState, type FormEvent } from "react";
@@ -9,6 +9,7 @@ import { useTRPC } from "~/trpc/react";
 export function AccountForms({ name, email }: { name: string; email: string }) {
   const trpc = useTRPC();
   const router = useRouter();
+  const queryClient = useQueryClient();
   const [nameMessage, setNameMessage] = useState<{ ok: boolean; text: string }>();
   const [passwordMessage, setPasswordMessage] = useState<{ ok: boolean; text: string }>();
   const updateName = useMutation(trpc.account.updateName.mutationOptions());
@@ -22,6 +23,8 @@ export function AccountForms({ name, email }: { name: string; email: string }) {
     try {
       await updateName.mutateAsync({ name: String(form.get("name") ?? "") });
       setNameMessage({ ok: true, text: "Saved." });
+      // The header asks for the name in the browser (account.me); the rest of the page is server-rendered.
+      await queryClient.invalidateQueries({ queryKey: trpc.account.me.queryKey() });
       router.refresh();
     } catch (e) {
       setNameMessage({ ok: false, text: (e as Error).message });

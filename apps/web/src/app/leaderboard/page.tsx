@@ -3,6 +3,9 @@ import Link from "next/link";
 import { formatWhen } from "~/components/homework/format";
 import { getAssignments } from "~/server/homework/assignments";
 
+// Read at request time, as before the root layout stopped making every page dynamic (content is read at run time).
+export const dynamic = "force-dynamic";
+
 export const metadata: Metadata = { title: "Leaderboards" };
 
 export default async function LeaderboardsPage() {

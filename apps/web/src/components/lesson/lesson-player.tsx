@@ -21,6 +21,8 @@ interface LessonPlayerValue {
   youtubeId: string | null;
   apiUrl: string;
   startAt: StartAt;
+  /** True while the start is not known yet (the visitor's saved position is being asked for): no player yet. */
+  pending: boolean;
   /** The player's current time in seconds (polled while the video plays; updated at once on a seek). */
   time: number;
   playing: boolean;
@@ -49,9 +51,11 @@ export function LessonPlayerProvider(props: {
   startAt: StartAt;
   /** Signed in: record the visit and save the position. */
   trackProgress: boolean;
+  /** The start is not known yet: the video player waits. */
+  pending?: boolean;
   children: ReactNode;
 }) {
-  const { slug, youtubeId, apiUrl, startAt, trackProgress } = props;
+  const { slug, youtubeId, apiUrl, startAt, trackProgress, pending = false } = props;
   const playerRef = useRef<YTPlayer | null>(null);
   const pendingSeek = useRef<number | null>(null);
   const [time, setTime] = useState(startAt.seconds);
@@ -153,8 +157,8 @@ export function LessonPlayerProvider(props: {
   }, [save]);
 
   const value = useMemo(
-    () => ({ slug, youtubeId, apiUrl, startAt, time, playing, failed, fail, seek, attach, onStateChange }),
-    [slug, youtubeId, apiUrl, startAt, time, playing, failed, fail, seek, attach, onStateChange],
+    () => ({ slug, youtubeId, apiUrl, startAt, pending, time, playing, failed, fail, seek, attach, onStateChange }),
+    [slug, youtubeId, apiUrl, startAt, pending, time, playing, failed, fail, seek, attach, onStateChange],
   );
   return <LessonPlayerContext.Provider value={value}>{props.children}</LessonPlayerContext.Provider>;
 }

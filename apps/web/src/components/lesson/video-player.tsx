@@ -15,10 +15,10 @@ export function VideoPlayer({ title }: { title: string }) {
   const mount = useRef<HTMLDivElement>(null);
   const [error, setError] = useState<string | null>(null);
   if (!ctx) throw new Error("VideoPlayer must be inside LessonPlayerProvider");
-  const { youtubeId, apiUrl, startAt, attach, onStateChange, fail } = ctx;
+  const { youtubeId, apiUrl, startAt, pending, attach, onStateChange, fail } = ctx;
 
   useEffect(() => {
-    if (youtubeId === null) return;
+    if (youtubeId === null || pending) return;
     let cancelled = false;
     let player: { destroy(): void } | undefined;
     const target = document.createElement("div");
@@ -58,7 +58,7 @@ export function VideoPlayer({ title }: { title: string }) {
       attach(null);
       player?.destroy();
     };
-  }, [youtubeId, apiUrl, startAt, attach, onStateChange, fail]);
+  }, [youtubeId, apiUrl, startAt, pending, attach, onStateChange, fail]);
 
   if (youtubeId === null) return null;
 

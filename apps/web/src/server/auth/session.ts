@@ -2,6 +2,7 @@ import "server-only";
 import type { Role } from "@course/db";
 import { getServerSession } from "next-auth";
 import { forbidden, redirect } from "next/navigation";
+import { connection } from "next/server";
 import { getDb } from "../db";
 import { authOptions } from "./options";
 import { hasRole } from "./roles";
@@ -14,6 +15,9 @@ import type { PublicUser } from "./users";
  * account's current one (it signed out, changed its password, or was demoted since) counts as signed out.
  */
 export async function getCurrentUser(): Promise<PublicUser | null> {
+  // A page that asks who is signed in is rendered per request, never at build time (the root layout no longer makes
+  // every page dynamic: pages that are the same for everyone are cached).
+  await connection();
   const session = await getServerSession(authOptions());
   const claims = session?.user as SessionUser | undefined;
   if (!claims?.id) return null;

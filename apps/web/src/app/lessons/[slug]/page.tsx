@@ -1,4 +1,4 @@
-import { formatTime, loadLesson, parseTimeParam } from "@course/content";
+import { formatTime, loadLesson } from "@course/content";
 import type { Metadata, Route } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
@@ -7,22 +7,26 @@ import { ChapterTimeline } from "~/components/lesson/chapter-timeline";
 import { LessonBody } from "~/components/lesson/lesson-body";
 import { lessonLinks } from "~/components/lesson/lesson-links";
 import { LessonNav, type NavTarget } from "~/components/lesson/lesson-nav";
-import { LessonPlayerProvider } from "~/components/lesson/lesson-player";
 import { TranscriptPanel } from "~/components/lesson/transcript-panel";
 import { VideoPlayer } from "~/components/lesson/video-player";
-import { ResumeNote } from "~/components/lesson/video-time-link";
+import { LessonResumeNote, LessonViewer } from "~/components/lesson/lesson-viewer";
 import { youtubeWatchUrl } from "~/components/lesson/youtube-api";
 import { youtubeApiUrl } from "~/components/lesson/youtube-config";
 import styles from "~/components/lesson/lesson.module.css";
-import { getCurrentUser } from "~/server/auth/session";
 import { contentDir, getCourse } from "~/server/content";
-import { getDb } from "~/server/db";
 import { assignmentsForLesson } from "~/server/homework/assignments";
-import { lessonProgressFor, startPosition } from "~/server/progress";
 
 interface Props {
   params: Promise<{ slug: string }>;
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}
+
+// The page is the same for every visitor, so it is rendered once and served from the page cache (cache-handler.mjs),
+// keyed by the content version; who is watching (resume position, progress) is LessonViewer's, in the browser.
+// Lessons are rendered on first visit, not at build time (content is read at run time); `revalidate` bounds how
+// long the homework box's "time left" may be behind.
+export const revalidate = 60;
+export async function generateStaticParams(): Promise<{ slug: string }[]> {
+  return [];
 }
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
@@ -32,14 +36,10 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return { title: `Lesson ${lesson.lesson}: ${lesson.title}`, description: lesson.synopsis };
 }
 
-export default async function LessonPage({ params, searchParams }: Props) {
+export default async function LessonPage({ params }: Props) {
   const { slug } = await params;
-  const [lesson, course, user, query] = await Promise.all([loadLesson(contentDir(), slug), getCourse(), getCurrentUser(), searchParams]);
+  const [lesson, course] = await Promise.all([loadLesson(contentDir(), slug), getCourse()]);
   if (!lesson) notFound();
-
-  const t = Array.isArray(query.t) ? query.t[0] : query.t;
-  const saved = user ? await lessonProgressFor((await getDb()).prisma, user.id, slug) : null;
-  const startAt = startPosition(parseTimeParam(t), saved?.positionSeconds, lesson.duration);
 
   const navTarget = (target: string | null): NavTarget | null => {
     const meta = target ? course.lessons.find((l) => l.slug === target) : undefined;
@@ -49,8 +49,7 @@ export default async function LessonPage({ params, searchParams }: Props) {
   const cues = (lesson.transcript?.cues ?? []).map((c) => ({ start: c.start, end: c.end, text: c.text, label: formatTime(c.start) }));
 
   return (
-    // Keyed so that moving to another lesson (or another start) gets fresh player state.
-    <LessonPlayerProvider key={`${slug}@${startAt.reason}:${startAt.seconds}`} slug={slug} youtubeId={lesson.youtubeId} apiUrl={youtubeApiUrl()} startAt={startAt} trackProgress={user !== null}>
+    <LessonViewer slug={slug} youtubeId={lesson.youtubeId} apiUrl={youtubeApiUrl()} duration={lesson.duration ?? null}>
       <article className={styles.lesson}>
         <p className={styles.small}>
           <Link href="/">All lessons</Link>
@@ -58,7 +57,7 @@ export default async function LessonPage({ params, searchParams }: Props) {
         <h1>
           Lesson {lesson.lesson}: {lesson.title}
         </h1>
-        {startAt.reason === "resume" && lesson.youtubeId !== null ? <ResumeNote label={formatTime(startAt.seconds)} /> : null}
+        {lesson.youtubeId !== null ? <LessonResumeNote /> : null}
         {lesson.youtubeId !== null ? (
           <div className={styles.media}>
             <div className={styles.mediaMain}>
@@ -115,6 +114,6 @@ export default async function LessonPage({ params, searchParams }: Props) {
         </section>
         <LessonNav prev={navTarget(lesson.prev)} next={navTarget(lesson.next)} />
       </article>
-    </LessonPlayerProvider>
+    </LessonViewer>
   );
 }

@@ -5,6 +5,9 @@ import { cache } from "react";
 import { NotebookView } from "~/components/notebook";
 import { getLessonNotebook, notebookPathFromSegments } from "~/server/notebooks";
 
+// Read at request time, as before the root layout stopped making every page dynamic (content is read at run time).
+export const dynamic = "force-dynamic";
+
 interface Props {
   params: Promise<{ path: string[] }>;
 }

@@ -6,6 +6,9 @@ import { indexAt, lessonTimeHref } from "~/components/lesson/time-links";
 import styles from "~/components/lesson/lesson.module.css";
 import { contentDir, getCourse } from "~/server/content";
 
+// Read at request time, as before the root layout stopped making every page dynamic (content is read at run time).
+export const dynamic = "force-dynamic";
+
 interface Props {
   params: Promise<{ slug: string }>;
 }

@@ -1,0 +1,89 @@
+// The site's page cache (next.config.ts `cacheHandler`): Next.js stores the pages that are the same for every visitor
+// (course home, lesson pages, leaderboards: see README "Page views and caching") here and serves them without
+// rendering. Entries live in this process's memory and are keyed by the content version: course content is read at
+// run time from COURSE_CONTENT_DIR, so a page rendered from other files than the ones on disk now is a miss, and the
+// next request renders it again. An entry older than its page's `revalidate` is a miss too (not served stale), so a
+// leaderboard is never more than its few seconds behind. Plain JavaScript: Next.js loads it as it is.
+import fs from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** At most this many pages are kept (least recently used go first): unknown slugs must not grow memory. */
+const MAX_ENTRIES = 500;
+/** How often the content folder is looked at again (file names, sizes and modification times). */
+const CHECK_EVERY_MS = 1000;
+
+const defaultContentDir = path.resolve(/*turbopackIgnore: true*/ path.dirname(fileURLToPath(import.meta.url)), "../../content");
+
+async function signature(dir) {
+  const parts = [];
+  const walk = async (folder) => {
+    const entries = await fs.readdir(/*turbopackIgnore: true*/ folder, { withFileTypes: true }).catch(() => []);
+    entries.sort((a, b) => a.name.localeCompare(b.name));
+    for (const entry of entries) {
+      const file = path.join(/*turbopackIgnore: true*/ folder, entry.name);
+      if (entry.isDirectory()) await walk(file);
+      else {
+        const s = await fs.stat(/*turbopackIgnore: true*/ file).catch(() => null);
+        if (s) parts.push(`${path.relative(dir, file)}:${s.size}:${s.mtimeMs}`);
+      }
+    }
+  };
+  await walk(dir);
+  return parts.join("|");
+}
+
+let version = { value: null, checkedAt: 0, pending: null };
+
+/** The content version: a signature of every file under the content folder, looked at again at most every second. */
+export async function contentVersion() {
+  if (version.value !== null && Date.now() - version.checkedAt < CHECK_EVERY_MS) return version.value;
+  version.pending ??= signature(path.resolve(/*turbopackIgnore: true*/ process.env.COURSE_CONTENT_DIR || defaultContentDir)).then((value) => {
+    version = { value, checkedAt: Date.now(), pending: null };
+    return value;
+  });
+  return version.pending;
+}
+
+const entries = new Map(); // key -> { value, lastModified, cacheControl, version, tags }
+const versionAtMiss = new Map(); // key -> content version when a render for it began
+
+const tagsOf = (value) => String(value?.headers?.["x-next-cache-tags"] ?? "").split(",").filter(Boolean);
+
+export default class CoursePageCache {
+  async get(key) {
+    const current = await contentVersion();
+    const entry = entries.get(key);
+    const revalidate = entry?.cacheControl?.revalidate;
+    const expired = entry && typeof revalidate === "number" && Date.now() - entry.lastModified >= revalidate * 1000;
+    if (!entry || entry.version !== current || expired) {
+      entries.delete(key);
+      // The render that follows reads the content as it is now: remember which version that was.
+      versionAtMiss.set(key, current);
+      return null;
+    }
+    // Least recently used order: a hit moves the key to the end.
+    entries.delete(key);
+    entries.set(key, entry);
+    return { lastModified: entry.lastModified, value: entry.value, cacheControl: entry.cacheControl };
+  }
+
+  async set(key, value, ctx) {
+    const version = versionAtMiss.get(key) ?? (await contentVersion());
+    versionAtMiss.delete(key);
+    if (value === null) {
+      entries.delete(key);
+      return;
+    }
+    entries.delete(key);
+    entries.set(key, { value, lastModified: Date.now(), cacheControl: ctx?.cacheControl, version, tags: tagsOf(value) });
+    while (entries.size > MAX_ENTRIES) entries.delete(entries.keys().next().value);
+  }
+
+  async revalidateTag(tags) {
+    const wanted = new Set([tags].flat());
+    for (const [key, entry] of entries) if (entry.tags.some((t) => wanted.has(t))) entries.delete(key);
+  }
+
+  resetRequestCache() {}
+}

@@ -1,0 +1,89 @@
+import fs from "node:fs";
+import path from "node:path";
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import { signUp } from "./support/browser";
+
+// Pages that are the same for everyone (home, lessons, leaderboards) are rendered once and served from the page
+// cache (apps/web/cache-handler.mjs). These tests hold it to that: one HTML for every visitor, each visitor's own
+// part filled in by the browser, and new content shown without a restart.
+
+const LESSON = "/lessons/lesson-1";
+const TITLE = "Recognizing cats and dogs";
+
+// Every request for the YouTube API script gets a tiny stand-in (the tests' network is closed).
+test.beforeEach(async ({ page }) => {
+  await page.route(
+    (url) => url.hostname !== "127.0.0.1" && url.hostname !== "localhost",
+    (route) => (route.request().resourceType() === "script" ? route.fulfill({ contentType: "text/javascript", body: "" }) : route.abort()),
+  );
+});
+
+async function student(browser: Browser, baseURL: string, name: string, positionSeconds: number): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await signUp(page, baseURL, { email: `cache-${name.toLowerCase().replace(/\W+/g, "-")}-${Date.now()}@example.com`, name });
+  const saved = await page.request.post("/api/trpc/progress.save", { data: { json: { slug: "lesson-1", positionSeconds } } });
+  expect(saved.status()).toBe(200);
+  return page;
+}
+
+test("the cached lesson page is one HTML for everyone; each student sees only their own name and resume position", async ({ browser, baseURL, request }) => {
+  const anna = await student(browser, baseURL!, "Anna Cachetest", 300);
+  const bruno = await student(browser, baseURL!, "Bruno Cachetest", 1000);
+
+  // The server's answer does not depend on who asks: byte for byte the same for anonymous and both students,
+  // served from the cache, with nobody's name in it.
+  await request.get(LESSON);
+  const anonymous = await request.get(LESSON);
+  expect(anonymous.headers()["x-nextjs-cache"]).toBe("HIT");
+  const bodies = await Promise.all([anonymous, await anna.request.get(LESSON), await bruno.request.get(LESSON)].map((r) => r.text()));
+  expect(bodies[1]).toBe(bodies[0]);
+  expect(bodies[2]).toBe(bodies[0]);
+  for (const name of ["Anna Cachetest", "Bruno Cachetest"]) expect(bodies[0]).not.toContain(name);
+
+  // In the browser, each gets their own part, in turn and at the same time.
+  for (let round = 0; round < 2; round++) {
+    await Promise.all([anna.goto(LESSON), bruno.goto(LESSON)]);
+    await expect(anna.getByTestId("signed-in-as")).toHaveText("Anna Cachetest");
+    await expect(bruno.getByTestId("signed-in-as")).toHaveText("Bruno Cachetest");
+    await expect(anna.getByTestId("resume-note")).toContainText("Resuming at 5:00");
+    await expect(bruno.getByTestId("resume-note")).toContainText("Resuming at 16:40");
+    await expect(anna.getByTestId("unread-count")).toHaveCount(0);
+    await expect(bruno.getByTestId("unread-count")).toHaveCount(0);
+  }
+  // The course home too: each student's own progress badge.
+  await Promise.all([anna.goto("/"), bruno.goto("/")]);
+  await expect(anna.getByTestId("lesson-item").filter({ hasText: "Lesson 1:" }).getByTestId("lesson-progress")).toHaveText("Resume at 5:00");
+  await expect(bruno.getByTestId("lesson-item").filter({ hasText: "Lesson 1:" }).getByTestId("lesson-progress")).toHaveText("Resume at 16:40");
+
+  // Anonymous visitors get no one's part.
+  const visitor = await (await browser.newContext()).newPage();
+  await visitor.goto(LESSON);
+  await expect(visitor.getByTestId("header-user")).toHaveAttribute("data-state", "anonymous");
+  await expect(visitor.getByTestId("signed-in-as")).toHaveCount(0);
+  await expect(visitor.getByTestId("resume-note")).toHaveCount(0);
+  await Promise.all([anna.context().close(), bruno.context().close(), visitor.context().close()]);
+});
+
+test("editing a lesson's title in the content folder shows the new title without a restart", async ({ request }) => {
+  const file = path.join(process.env.COURSE_CONTENT_DIR!, "lessons", "lesson-1.mdx");
+  const original = fs.readFileSync(file, "utf8");
+  expect(original).toContain(`title: ${TITLE}`);
+  const titleOf = async (pathname: string) => {
+    const html = await (await request.get(pathname)).text();
+    return [TITLE, "Telling cats from dogs"].filter((t) => html.includes(t)).join(" and ");
+  };
+
+  await request.get(LESSON);
+  expect((await request.get(LESSON)).headers()["x-nextjs-cache"]).toBe("HIT");
+  expect(await titleOf(LESSON)).toBe(TITLE);
+  try {
+    fs.writeFileSync(file, original.replace(`title: ${TITLE}`, "title: Telling cats from dogs"));
+    await expect.poll(() => titleOf(LESSON), { timeout: 10_000 }).toBe("Telling cats from dogs");
+    await expect.poll(() => titleOf("/"), { timeout: 10_000 }).toBe("Telling cats from dogs");
+    // And cached again under the new version.
+    expect((await request.get(LESSON)).headers()["x-nextjs-cache"]).toBe("HIT");
+  } finally {
+    fs.writeFileSync(file, original);
+  }
+  await expect.poll(() => titleOf(LESSON), { timeout: 10_000 }).toBe(TITLE);
+});
