@@ -69,6 +69,7 @@ const PROCEDURES: Record<string, { input: (f: Fixture) => unknown; expect: Expec
   "progress.open": { input: () => ({ slug: "lesson-1" }), expect: SIGNED_IN },
   "progress.save": { input: () => ({ slug: "lesson-1", positionSeconds: 10 }), expect: SIGNED_IN },
   "progress.forCourse": { input: () => undefined, expect: SIGNED_IN },
+  "search.query": { input: () => ({ q: "cats and dogs" }), expect: PUBLIC },
   "homework.assignment": { input: () => ({ slug: "open-hw" }), expect: PUBLIC },
   "homework.mySubmissions": { input: () => ({ slug: "open-hw" }), expect: SIGNED_IN },
   "homework.submission": { input: (f) => ({ id: f.submissionId }), expect: OWNER_OR_GRADER },
