@@ -30,6 +30,7 @@ export const MARK_START = "\u0001";
 export const MARK_END = "\u0002";
 export const LT = "\u0003";
 export const GT = "\u0004";
+// eslint-disable-next-line no-control-regex -- these control characters are exactly what must go
 const withoutSentinels = (text: string) => text.replace(/[\u0001-\u0004]/g, "");
 
 const BATCH = 500;

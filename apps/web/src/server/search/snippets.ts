@@ -2,6 +2,9 @@ import { GT, LT, MARK_END, MARK_START } from "./documents";
 
 const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 
+// eslint-disable-next-line no-control-regex -- the highlighter's sentinels are control characters on purpose
+const SENTINELS = /([\u0001\u0002])/;
+
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 }
@@ -16,7 +19,7 @@ export function highlightedToHtml(text: string): string {
   let open = false;
   let html = "";
   const restored = text.replaceAll(LT, "<").replaceAll(GT, ">");
-  for (const part of escapeHtml(restored).split(/([\u0001\u0002])/)) {
+  for (const part of escapeHtml(restored).split(SENTINELS)) {
     if (part === MARK_START) {
       if (!open) html += "<mark>";
       open = true;
