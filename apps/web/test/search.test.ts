@@ -70,7 +70,7 @@ eachBackend((db) => {
       expect((await find("conv_pw_13")).hits[0]?.key).toBe("mobilenet");
       const typo = await find("resnt");
       expect(typo.hits.map((h) => h.key)).toEqual(["resnet"]);
-      expect(typo.hits[0]!.snippetHtml).toContain("resnet34");
+      expect(typo.hits[0]!.snippetHtml).toContain("a <mark>resnet34</mark> on");
       expect((await find("conv_pw_13")).hits[0]!.snippetHtml).toContain("<mark>conv_pw_13</mark>");
     });
 

@@ -22,6 +22,13 @@ CREATE TABLE "SearchDocument" (
 );
 
 -- CreateTable
+CREATE TABLE "SearchTerm" (
+    "term" TEXT NOT NULL,
+
+    CONSTRAINT "SearchTerm_pkey" PRIMARY KEY ("term")
+);
+
+-- CreateTable
 CREATE TABLE "SearchIndexState" (
     "source" TEXT NOT NULL,
     "contentHash" TEXT NOT NULL,
@@ -41,3 +48,6 @@ CREATE INDEX "SearchDocument_body_idx" ON "SearchDocument" USING GIN ("body" gin
 
 -- CreateIndex
 CREATE UNIQUE INDEX "SearchDocument_kind_key_key" ON "SearchDocument"("kind", "key");
+
+-- CreateIndex
+CREATE INDEX "SearchTerm_term_idx" ON "SearchTerm" USING GIN ("term" gin_trgm_ops);

@@ -60,6 +60,14 @@ export async function indexDocuments(db: Db, kind: SearchKind, docs: readonly Se
          "lessonSlug" = EXCLUDED."lessonSlug", "seconds" = EXCLUDED."seconds", "updatedAt" = now()`,
       JSON.stringify(rows.slice(i, i + BATCH)),
     );
+    // The words the similarity search matches against (see SearchTerm in schema.prisma).
+    await db.$executeRawUnsafe(
+      `INSERT INTO "SearchTerm" ("term")
+       SELECT DISTINCT lower(m[1]) FROM jsonb_to_recordset($1::jsonb) AS r(title text, body text),
+         regexp_matches(r.title || ' ' || r.body, '([A-Za-z0-9_]{3,40})', 'g') AS m
+       ON CONFLICT DO NOTHING`,
+      JSON.stringify(rows.slice(i, i + BATCH).map((r) => ({ title: r.title, body: r.body }))),
+    );
   }
   return rows.length;
 }

@@ -36,23 +36,26 @@ export function highlightedToHtml(text: string): string {
 }
 
 /**
- * For hits found by trigram similarity only (no full-text match, so ts_headline marked nothing): a window of the
- * text around the first literal occurrence of the query, marked; else `null`.
+ * For hits found by similarity only (no full-text match, so ts_headline marked nothing): a window of the text
+ * around the first literal occurrence of one of `terms`, marked; else `null`.
  */
-export function literalSnippet(text: string, query: string, radius = 120): string | null {
-  const needle = query.trim().toLowerCase();
-  if (needle.length < 2) return null;
-  const at = text.toLowerCase().indexOf(needle);
-  if (at < 0) return null;
-  const start = Math.max(0, at - radius);
-  const end = Math.min(text.length, at + needle.length + radius);
-  return (
-    (start > 0 ? "… " : "") +
-    escapeHtml(text.slice(start, at)) +
-    "<mark>" +
-    escapeHtml(text.slice(at, at + needle.length)) +
-    "</mark>" +
-    escapeHtml(text.slice(at + needle.length, end)) +
-    (end < text.length ? " …" : "")
-  );
+export function literalSnippet(text: string, terms: readonly string[], radius = 120): string | null {
+  const lower = text.toLowerCase();
+  for (const term of terms) {
+    const needle = term.toLowerCase();
+    const at = needle.length >= 2 ? lower.indexOf(needle) : -1;
+    if (at < 0) continue;
+    const start = Math.max(0, at - radius);
+    const end = Math.min(text.length, at + needle.length + radius);
+    return (
+      (start > 0 ? "… " : "") +
+      escapeHtml(text.slice(start, at)) +
+      "<mark>" +
+      escapeHtml(text.slice(at, at + needle.length)) +
+      "</mark>" +
+      escapeHtml(text.slice(at + needle.length, end)) +
+      (end < text.length ? " …" : "")
+    );
+  }
+  return null;
 }
