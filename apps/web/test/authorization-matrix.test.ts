@@ -177,6 +177,7 @@ const PAGES: Record<string, "public" | "student" | "grader" | "admin"> = {
   "leaderboard/page.tsx": "public",
   "leaderboard/[slug]/page.tsx": "public",
   "notebooks/[...path]/page.tsx": "public",
+  "search/page.tsx": "public",
   "account/page.tsx": "student",
   "notifications/page.tsx": "student",
   "homework/submissions/[id]/page.tsx": "student",
