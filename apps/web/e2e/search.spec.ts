@@ -27,7 +27,8 @@ test.beforeEach(async ({ page }) => {
 test.describe("search", () => {
   test("a transcript phrase found from the search box lands on the lesson video at that second", async ({ page }) => {
     await page.goto("/search");
-    const box = page.getByRole("searchbox", { name: "Search the course" });
+    // The results page's own box (the header may carry another).
+    const box = page.getByRole("main").getByRole("searchbox", { name: "Search the course" });
     await box.fill("small steps downhill");
     await box.press("Enter");
     await expect(page).toHaveURL(/\/search\?q=small\+steps\+downhill/);

@@ -67,6 +67,8 @@ eachBackend((db) => {
       ]);
       expect((await find("lr_find")).hits[0]?.key).toBe("lr");
       expect((await find("resnet34")).hits[0]?.key).toBe("resnet");
+      // A prefix of a name stemming keeps whole: full-text search alone would not find resnet34 from it.
+      expect((await find("resnet")).hits.map((h) => h.key)).toEqual(["resnet"]);
       expect((await find("conv_pw_13")).hits[0]?.key).toBe("mobilenet");
       const typo = await find("resnt");
       expect(typo.hits.map((h) => h.key)).toEqual(["resnet"]);
