@@ -1,4 +1,5 @@
 import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
@@ -8,6 +9,9 @@ import { lockDataDir } from "./lock";
 import { applyMigrations, type MigrationResult } from "./migrations";
 import { defaultMigrationsDir } from "./paths";
 import { pgliteRunner, pgRunner, type SqlRunner } from "./sql";
+
+/** Extensions every PGlite instance loads, so the migrations' `CREATE EXTENSION` works as on PostgreSQL (search). */
+export const pgliteExtensions = { pg_trgm };
 
 export interface Database {
   prisma: PrismaClient;
@@ -48,7 +52,7 @@ async function openPGlite(config: Extract<DatabaseConfig, { kind: "pglite" }>): 
   const release = lockDataDir(config.dataDir);
   let client: PGlite;
   try {
-    client = await PGlite.create(config.dataDir);
+    client = await PGlite.create(config.dataDir, { extensions: pgliteExtensions });
   } catch (error) {
     release();
     throw new Error(`Could not open the embedded database at ${config.dataDir}: ${(error as Error).message}`, { cause: error });

@@ -4,6 +4,7 @@ import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
 import { PrismaPGlite } from "pglite-prisma-adapter";
+import { pgliteExtensions } from "./client";
 
 // Prisma's own CLI would download a native schema engine for `migrate diff`. The same engine ships as WASM on
 // npm; we load it by hand (its package entry imports a .wasm file, which Node cannot import) and give it an
@@ -22,6 +23,16 @@ declare const WebAssembly: {
 interface SchemaEngineModule {
   __wbg_set_wasm(exports: Record<string, unknown>): void;
   SchemaEngine: { new: (options: unknown, log: (message: string) => void, adapter: object) => Promise<WasmSchemaEngine> };
+}
+
+const newMemoryPGlite = () => new PGlite({ extensions: pgliteExtensions });
+
+// The adapter opens its shadow database as a bare PGlite, on which the migrations' `CREATE EXTENSION pg_trgm` fails:
+// give it one with our extensions loaded.
+class ShadowWithExtensions extends PrismaPGlite {
+  override connectToShadowDb() {
+    return new PrismaPGlite(newMemoryPGlite()).connect();
+  }
 }
 
 let enginePromise: Promise<SchemaEngineModule> | undefined;
@@ -57,7 +68,7 @@ export async function diffMigrationsToSchema(migrationsDir: string, schemaPath: 
           },
         }))
     : [];
-  const factory = bindMigrationAwareSqlAdapterFactory(new PrismaPGlite(new PGlite()));
+  const factory = bindMigrationAwareSqlAdapterFactory(new ShadowWithExtensions(newMemoryPGlite()));
   const engine = await SchemaEngine.new({ datamodels: [[schemaPath, schema]] }, () => {}, factory);
   try {
     const result = await engine.diff({

@@ -1,6 +1,7 @@
 import { serverEnv, EnvError } from "~/env";
 import { getDb } from "./db";
 import { registerLocalRunner } from "./runner/tokens";
+import { indexCourseAtStart } from "./search/startup";
 
 export async function startServer() {
   try {
@@ -16,6 +17,7 @@ export async function startServer() {
   console.log(`[db] ${db.description}`);
   const localToken = serverEnv().COURSE_LOCAL_RUNNER_TOKEN;
   if (localToken) await registerLocalRunner(db.prisma, localToken);
+  await indexCourseAtStart(db.prisma);
   const users = await db.prisma.user.count();
   if (users === 0) console.log("[auth] No accounts yet: the first account to sign up becomes admin.");
 }

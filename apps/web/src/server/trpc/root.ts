@@ -8,6 +8,7 @@ import { leaderboardRouter } from "./routers/leaderboard";
 import { notificationsRouter } from "./routers/notifications";
 import { operationsRouter } from "./routers/operations";
 import { progressRouter } from "./routers/progress";
+import { searchRouter } from "./routers/search";
 
 export const appRouter = createTRPCRouter({
   auth: authRouter,
@@ -19,6 +20,7 @@ export const appRouter = createTRPCRouter({
   notifications: notificationsRouter,
   operations: operationsRouter,
   grading: gradingRouter,
+  search: searchRouter,
 });
 
 export type AppRouter = typeof appRouter;
