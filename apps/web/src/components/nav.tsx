@@ -9,6 +9,7 @@ import type { Role } from "@course/db";
 import { useTRPC } from "~/trpc/react";
 import { HeaderUnreadBadge } from "./header-unread-badge";
 import { NavLink } from "./nav-link";
+import { SearchBox } from "./search/search-box";
 import styles from "./nav.module.css";
 import { SignOutButton } from "./sign-out-button";
 
@@ -89,6 +90,9 @@ export function Nav() {
               </NavLink>
             ))}
           </nav>
+          <div className={styles.search}>
+            <SearchBox />
+          </div>
           <div className={styles.user} data-testid="header-user" data-state={me.isPending ? "loading" : user ? "signed-in" : "anonymous"}>
             {me.isPending ? null : user ? (
               <>
