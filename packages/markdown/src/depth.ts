@@ -74,3 +74,29 @@ export function limitSourceNesting(markdown: string): string {
   });
   return changed ? lines.join("\n") : markdown;
 }
+
+/** Most emphasis, bracket and parenthesis characters one paragraph may use as syntax; later ones are escaped (shown as typed). */
+export const MAX_INLINE_DELIMITERS = 200;
+
+/**
+ * micromark resolves emphasis (`*`, `_`), link brackets and (GFM autolinks) parentheses in time that grows with the square of their number in
+ * one paragraph (10,000 nested `*a` take a minute). Past MAX_INLINE_DELIMITERS in a paragraph, each is escaped
+ * (a backslash, or a character reference for brackets and parentheses) so it is plain text; nothing real comes near that many.
+ */
+export function limitInlineDelimiters(markdown: string): string {
+  if (markdown.length < MAX_INLINE_DELIMITERS) return markdown;
+  let count = 0;
+  let changed = false;
+  const lines = markdown.split("\n").map((line) => {
+    if (line.trim() === "") {
+      count = 0;
+      return line;
+    }
+    return line.replace(/(?<!\\)[*_[\]()]/g, (ch) => {
+      if (++count <= MAX_INLINE_DELIMITERS) return ch;
+      changed = true;
+      return ch === "*" || ch === "_" ? `\\${ch}` : `&#${ch.charCodeAt(0)};`;
+    });
+  });
+  return changed ? lines.join("\n") : markdown;
+}

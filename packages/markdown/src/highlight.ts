@@ -6,6 +6,9 @@ import { toHtml } from "hast-util-to-html";
 import { common, createLowlight } from "lowlight";
 import { elements, textOf } from "./hast";
 
+/** `&lt;` rather than `&#x3C;`: the same meaning, easier to read in page source and tests. */
+export const HTML_OPTIONS = { closeSelfClosing: true, characterReferences: { useNamedReferences: true } } as const;
+
 const lowlight = createLowlight(common);
 lowlight.registerAlias({ typescript: ["tsx", "mts", "cts"], javascript: ["node", "mjs", "cjs"], bash: ["shell"], python: ["python3", "ipython"] });
 
@@ -20,8 +23,8 @@ export function highlightLanguage(language: string | undefined): string | undefi
 /** Code -> HTML made only of escaped text and `<span class="hljs-...">`. */
 export function highlightCode(code: string, language: string | undefined): string {
   const grammar = highlightLanguage(language);
-  if (!grammar) return toHtml({ type: "text", value: code });
-  return toHtml(lowlight.highlight(grammar, code));
+  if (!grammar) return toHtml({ type: "text", value: code }, HTML_OPTIONS);
+  return toHtml(lowlight.highlight(grammar, code), HTML_OPTIONS);
 }
 
 /** Highlights `<pre><code class="language-x">` blocks of a sanitized tree in place. */

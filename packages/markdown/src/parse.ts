@@ -7,7 +7,7 @@ import type { Root } from "mdast";
 import { fromMarkdown, type Extension as MdastExtension } from "mdast-util-from-markdown";
 import type { Extension as MicromarkExtension } from "micromark-util-types";
 import type { Processor } from "unified";
-import { limitSourceNesting } from "./depth";
+import { limitInlineDelimiters, limitSourceNesting } from "./depth";
 
 /** Top-level blocks per piece; documents with fewer are parsed whole. */
 export const BLOCKS_PER_PIECE = 200;
@@ -47,7 +47,7 @@ export function parseMarkdown(this: Processor) {
     // What remark-gfm registered (the same data remark-parse reads).
     const data = self.data() as { micromarkExtensions?: MicromarkExtension[]; fromMarkdownExtensions?: MdastExtension[] };
     const settings = { extensions: data.micromarkExtensions ?? [], mdastExtensions: data.fromMarkdownExtensions ?? [] };
-    const source = limitSourceNesting(document);
+    const source = limitInlineDelimiters(limitSourceNesting(document));
     const { pieces, definitions } = splitBlocks(source);
     if (pieces.length === 1) return fromMarkdown(source, settings);
     const tail = definitions.length ? `\n\n${definitions.join("\n")}\n` : "";

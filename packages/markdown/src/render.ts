@@ -17,7 +17,7 @@ import { visit } from "unist-util-visit";
 import { VFile } from "vfile";
 import { flatHtml, flatMarkdown, limitDepth } from "./depth";
 import { parseMarkdown } from "./parse";
-import { highlightFences } from "./highlight";
+import { HTML_OPTIONS, highlightFences } from "./highlight";
 import { contextOf, newContext } from "./plugins/context";
 import { images } from "./plugins/images";
 import { finish } from "./plugins/links";
@@ -77,7 +77,7 @@ const markdownProcessor = unified()
   .use(remarkRehype, { allowDangerousHtml: true })
   .use(rawWhenNeeded)
   .use(sanitizedPasses.map(([plugin, ...settings]) => [plugin, ...settings]) as never)
-  .use(rehypeStringify, { closeSelfClosing: true })
+  .use(rehypeStringify, HTML_OPTIONS)
   .freeze();
 
 const htmlProcessor = unified()
@@ -110,7 +110,7 @@ export function renderHtml(html: string, options: RenderOptions = {}): Rendered 
   try {
     const file = new VFile({ data: { course: ctx } });
     const tree = htmlProcessor.runSync(fromHtml(html, { fragment: true }), file) as HastRoot;
-    return { html: toHtml(tree, { closeSelfClosing: true }), found: ctx.found };
+    return { html: toHtml(tree, HTML_OPTIONS), found: ctx.found };
   } catch (error) {
     if (error instanceof RangeError) return fallback(html, options);
     throw error;

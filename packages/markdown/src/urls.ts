@@ -34,3 +34,12 @@ export function safeResolvedUrl(url: string | undefined): string | undefined {
   if (url === undefined) return undefined;
   return isSameSiteUrl(url) || isWebUrl(url) ? url : undefined;
 }
+
+/**
+ * An image URL on this site: root-relative (`/files/a.png`). A path relative to the page means different things on
+ * the forum, the wiki and a notebook, so those are not kept.
+ */
+export function isSiteImageUrl(url: string): boolean {
+  const u = normaliseUrl(url);
+  return /^\/(?![/\\])/.test(u);
+}

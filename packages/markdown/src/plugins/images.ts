@@ -1,6 +1,7 @@
 // Images in user text are never fetched from other sites by viewers' browsers (a tracking pixel would tell a third
 // party who read what, and when). After sanitizing:
-// - same-site images (relative URLs) stay images;
+// - same-site images (root-relative URLs, /files/a.png) stay images; page-relative ones are dropped (they would
+//   point somewhere different on every page the text is shown);
 // - `attachment:` images resolve through options.attachment (notebook cells) to raster data URLs;
 // - raster data: URLs stay only when the caller opts in (options.dataImages);
 // - http(s) images from anywhere else become links: "image: alt" to the URL, rel="noopener noreferrer nofollow ugc";
@@ -8,7 +9,7 @@
 import type { Element, ElementContent, Root } from "hast";
 import type { VFile } from "vfile";
 import { h, replaceElements, text } from "../hast";
-import { isRasterDataUrl, isSameSiteUrl, isWebUrl } from "../urls";
+import { isRasterDataUrl, isSiteImageUrl, isWebUrl } from "../urls";
 import { contextOf } from "./context";
 import { EXTERNAL_REL } from "./links";
 
@@ -36,7 +37,7 @@ export function images() {
         if (data && isRasterDataUrl(data)) return image(el, data);
       } else if (isRasterDataUrl(src)) {
         if (options.dataImages) return image(el, src);
-      } else if (src && isSameSiteUrl(src)) {
+      } else if (isSiteImageUrl(src)) {
         return image(el, src);
       } else if (isWebUrl(src)) {
         return [h("a", { href: src, rel: [...EXTERNAL_REL], className: ["external-image"] }, [text(`image: ${alt || src}`)])];
