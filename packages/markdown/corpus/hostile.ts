@@ -148,12 +148,12 @@ const big: [string, string][] = [
   ["1,000 lists nested by indentation", Array.from({ length: 1_000 }, (_, i) => `${"  ".repeat(i)}- x`).join("\n")],
   ["10,000 nested divs", `${"<div>".repeat(10_000)}x${"</div>".repeat(10_000)}`],
   ["10,000 unclosed spans", "<span>".repeat(10_000)],
-  ["10,000 nested emphasis", `${"*a ".repeat(10_000)}x${" a*".repeat(10_000)}`],
-  ["1,000 nested brackets", `${"[".repeat(1_000)}x${"](y)".repeat(1_000)}`],
-  ["10,000 separate quotes", "> x\n\n".repeat(10_000)],
-  ["1 MB of text", "word ".repeat(200_000)],
-  ["many wiki brackets", "[[".repeat(50_000)],
-  ["many mentions", "@a ".repeat(50_000)],
+  ["2,000 nested emphasis", `${"*a ".repeat(2_000)}x${" a*".repeat(2_000)}`],
+  ["500 nested brackets", `${"[".repeat(500)}x${"](y)".repeat(500)}`],
+  ["2,000 separate quotes", "> x\n\n".repeat(2_000)],
+  ["200 KB of text", "word ".repeat(40_000)],
+  ["many wiki brackets", "[[".repeat(5_000)],
+  ["many mentions", "@a ".repeat(20_000)],
 ];
 
 export const HOSTILE_CORPUS: HostileCase[] = [

@@ -28,8 +28,11 @@ export function finish() {
       if (el.tagName === "code" && el.properties.className !== undefined) {
         const classes = Array.isArray(el.properties.className) ? el.properties.className : [el.properties.className];
         const kept = classes.filter((c) => typeof c === "string" && LANGUAGE_CLASS.test(c));
-        el.properties.className = kept.length ? kept.slice(0, 1) : undefined;
+        if (kept.length) el.properties.className = kept.slice(0, 1);
+        else delete el.properties.className;
       }
+      // The sanitizer leaves `class=""` where it removed every class.
+      if (Array.isArray(el.properties.className) && el.properties.className.length === 0) delete el.properties.className;
       return undefined;
     });
   };
