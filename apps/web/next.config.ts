@@ -3,7 +3,7 @@ import type { NextConfig } from "next";
 
 const config: NextConfig = {
   // Our workspace packages ship TypeScript source (just-in-time packages, as in create-t3-turbo).
-  transpilePackages: ["@course/db", "@course/content", "@course/runner", "@course/notebook", "@course/revisions"],
+  transpilePackages: ["@course/db", "@course/content", "@course/runner", "@course/notebook", "@course/revisions", "@course/markdown"],
   // Native, WASM or file-reading packages load at run time from node_modules instead of being bundled.
   serverExternalPackages: ["esbuild", "mdx-bundler", "@electric-sql/pglite", "pglite-prisma-adapter", "@prisma/adapter-pg", "pg", "@prisma/schema-engine-wasm", "@prisma/client"],
   poweredByHeader: false,

@@ -1,7 +1,10 @@
-import { renderMarkdown } from "~/components/notebook";
+import { renderMarkdown } from "@course/markdown";
 import styles from "./grading.module.css";
 
-/** Graders' markdown (feedback, comments, answers), rendered on the server and sanitized like notebook markdown. */
+/**
+ * Graders' and students' markdown (feedback, cell comments, regrade reasons), rendered on the server through
+ * @course/markdown: sanitized, images from other sites shown as links, no data: images.
+ */
 export function Markdown({ text, testId }: { text: string; testId?: string }) {
-  return <div className={styles.commentBody} data-testid={testId} dangerouslySetInnerHTML={{ __html: renderMarkdown(text) }} />;
+  return <div className={styles.commentBody} data-testid={testId} dangerouslySetInnerHTML={{ __html: renderMarkdown(text).html }} />;
 }

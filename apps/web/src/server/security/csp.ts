@@ -1,0 +1,45 @@
+// The site's Content-Security-Policy: scripts only from this site, with the request's nonce (Next.js puts it on its
+// own inline scripts), and from the YouTube IFrame API's host; frames only from YouTube's; no plugins, no <base>
+// tricks, forms post only here (and to GitHub for OAuth sign-in). A script injected into a page (say, through user
+// text the sanitizer missed) has no nonce and does not run. Images: this site and data: (notebook plots).
+import { DEFAULT_YOUTUBE_API_URL } from "~/components/lesson/youtube-api";
+
+/** A fresh, unguessable nonce per request (base64 of 16 random bytes). */
+export function newNonce(): string {
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  return btoa(String.fromCharCode(...bytes));
+}
+
+/** The origin of the IFrame API script (YOUTUBE_IFRAME_API_URL, else YouTube's), to allow in script-src. */
+export function youtubeScriptOrigin(apiUrl = process.env.YOUTUBE_IFRAME_API_URL ?? DEFAULT_YOUTUBE_API_URL): string | undefined {
+  try {
+    const url = new URL(apiUrl);
+    return url.protocol === "https:" || url.protocol === "http:" ? url.origin : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function contentSecurityPolicy({ nonce, dev = process.env.NODE_ENV === "development", apiUrl }: { nonce: string; dev?: boolean; apiUrl?: string }): string {
+  const youtube = youtubeScriptOrigin(apiUrl);
+  const directives: Record<string, string[]> = {
+    "default-src": ["'self'"],
+    // Dev mode's fast refresh evaluates code; production never needs eval.
+    "script-src": ["'self'", `'nonce-${nonce}'`, ...(youtube ? [youtube] : []), ...(dev ? ["'unsafe-eval'"] : [])],
+    // React writes style attributes (ANSI colours, progress bars); inline styles cannot run script.
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'", ...(dev ? ["ws:"] : [])],
+    "frame-src": ["https://www.youtube-nocookie.com", "https://www.youtube.com"],
+    "media-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'", "https://github.com"],
+    "frame-ancestors": ["'self'"],
+  };
+  return Object.entries(directives)
+    .map(([name, values]) => `${name} ${values.join(" ")}`)
+    .join("; ");
+}

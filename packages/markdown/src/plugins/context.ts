@@ -1,0 +1,25 @@
+// Per-render state the passes share: options in, what was found out. It travels on the vfile, so the unified
+// processors are built once and reused for every render.
+import type { VFile } from "vfile";
+import type { Found, RenderOptions } from "../types";
+
+export interface RenderContext {
+  options: RenderOptions;
+  found: Found;
+}
+
+export function newContext(options: RenderOptions): RenderContext {
+  return { options, found: { wikiLinks: [], mentions: [], videoTimes: [], quotes: [] } };
+}
+
+export function contextOf(file: VFile): RenderContext {
+  const ctx = file.data.course as RenderContext | undefined;
+  if (!ctx) throw new Error("@course/markdown: a pass ran without its render context");
+  return ctx;
+}
+
+declare module "vfile" {
+  interface DataMap {
+    course: RenderContext;
+  }
+}

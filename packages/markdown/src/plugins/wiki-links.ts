@@ -1,0 +1,48 @@
+// `[[Page title]]` and `[[Page title|label]]`: links to wiki pages; missing pages get class "wiki-link-missing"
+// (red links). `[[Lesson 1@4:40]]` and `[[@4:40]]` are video-time links and are handled in video-time.ts; the
+// double brackets are matched here once for both, so the two never fight over the same text.
+import type { Root } from "hast";
+import type { VFile } from "vfile";
+import { h, replaceText, text } from "../hast";
+import { safeResolvedUrl } from "../urls";
+import { contextOf, type RenderContext } from "./context";
+import { videoTimeLink, TIME_SUFFIX } from "./video-time";
+
+const DOUBLE_BRACKETS = /\[\[([^[\]\n]{1,300})\]\]/g;
+
+/** Title as a page name: whitespace collapsed, trimmed (case and underscores are the resolver's business). */
+export function normaliseTitle(title: string): string {
+  return title.replace(/[\s_]+/g, " ").trim();
+}
+
+/** The default page URL when the caller gives no resolver: `/wiki/Page_title`. */
+export function defaultWikiUrl(title: string): string {
+  return `/wiki/${encodeURIComponent(title.replace(/ /g, "_"))}`;
+}
+
+function wikiLink(ctx: RenderContext, target: string, label: string | undefined) {
+  const title = normaliseTitle(target);
+  if (!title) return undefined;
+  const resolved = ctx.options.wikiPage ? ctx.options.wikiPage(title) : { url: defaultWikiUrl(title), exists: true };
+  const url = safeResolvedUrl(resolved?.url);
+  if (!resolved || !url) return undefined;
+  ctx.found.wikiLinks.push({ title, url, exists: resolved.exists });
+  const className = resolved.exists ? ["wiki-link"] : ["wiki-link", "wiki-link-missing"];
+  const properties = resolved.exists ? { href: url, className } : { href: url, className, title: `${title} (page does not exist)` };
+  return [h("a", properties, [text(label?.trim() || title)])];
+}
+
+export function wikiLinks() {
+  return (tree: Root, file: VFile) => {
+    const ctx = contextOf(file);
+    replaceText(tree, DOUBLE_BRACKETS, (m) => {
+      const inner = m[1]!;
+      const bar = inner.indexOf("|");
+      const target = bar === -1 ? inner : inner.slice(0, bar);
+      const label = bar === -1 ? undefined : inner.slice(bar + 1);
+      const time = TIME_SUFFIX.exec(target);
+      if (time) return videoTimeLink(ctx, target.slice(0, time.index).trim(), time[1]!, label);
+      return wikiLink(ctx, target, label);
+    });
+  };
+}
