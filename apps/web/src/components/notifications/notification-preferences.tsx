@@ -11,8 +11,11 @@ export function NotificationPreferences() {
   const prefs = useQuery(trpc.notifications.preferences.queryOptions());
   const set = useMutation(trpc.notifications.setPreference.mutationOptions());
   async function change(kind: Parameters<typeof set.mutateAsync>[0]["kind"], channel: { inApp?: boolean; email?: boolean }) {
-    await set.mutateAsync({ kind, ...channel }).catch(() => undefined); // shown above the table
-    await refreshAfterWrite(queryClient, { queryKey: trpc.notifications.preferences.queryKey() });
+    const queryKey = trpc.notifications.preferences.queryKey();
+    // Shown at once (a checkbox that lags behind the click reads as broken); the server's answer then replaces it.
+    queryClient.setQueryData(queryKey, (old) => old?.map((p) => (p.kind === kind ? { ...p, ...channel } : p)));
+    await set.mutateAsync({ kind, ...channel }).catch(() => undefined); // the error is shown above the table
+    await refreshAfterWrite(queryClient, { queryKey });
   }
   if (!prefs.data) return prefs.isError ? <div className="alert error" role="alert">{prefs.error.message}</div> : <p className="hint">Loading…</p>;
   return (
