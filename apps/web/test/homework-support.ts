@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import type { PrismaClient } from "@course/db";
 import type { CompleteRequest } from "@course/runner/protocol";
+import { recordSubmissionResult } from "~/server/homework/submissions";
 
 // A content folder of our own: the real lessons, and assignments whose deadlines and limits the tests choose.
 // Set before any server module reads the environment (serverEnv() caches on first use).
@@ -79,4 +80,6 @@ export async function scoreJob(prisma: PrismaClient, jobId: string, pub: [number
     where: { id: jobId },
     data: { status: "succeeded", attempts: 1, executedNotebook: done.executedNotebook, submissionCsv: done.submissionCsv, result: { scores: done.scores }, finishedAt },
   });
+  // As finishJob does on the write path: the submission gets its scores and the student a notification.
+  await prisma.$transaction((tx) => recordSubmissionResult(tx, jobId));
 }

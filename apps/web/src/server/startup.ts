@@ -2,6 +2,7 @@ import { serverEnv, EnvError } from "~/env";
 import { getDb } from "./db";
 import { registerLocalRunner } from "./runner/tokens";
 import { indexCourseAtStart } from "./search/startup";
+import { recordUnsyncedResults } from "./homework/submissions";
 
 export async function startServer() {
   try {
@@ -18,6 +19,9 @@ export async function startServer() {
   const localToken = serverEnv().COURSE_LOCAL_RUNNER_TOKEN;
   if (localToken) await registerLocalRunner(db.prisma, localToken);
   await indexCourseAtStart(db.prisma);
+  // Results of jobs finished under a version that copied them lazily on reads; new results are recorded on arrival.
+  const caughtUp = await recordUnsyncedResults(db.prisma);
+  if (caughtUp > 0) console.log(`[homework] Recorded ${caughtUp} submission results left from an older version.`);
   const users = await db.prisma.user.count();
   if (users === 0) console.log("[auth] No accounts yet: the first account to sign up becomes admin.");
 }

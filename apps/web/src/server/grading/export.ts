@@ -2,7 +2,6 @@ import type { Assignment } from "@course/content";
 import type { PrismaClient } from "@course/db";
 import { hasRole } from "../auth/roles";
 import type { PublicUser } from "../auth/users";
-import { syncSubmissionResults } from "../homework/submissions";
 import { toCsv } from "./csv";
 import { rubricTotal, storedScores } from "./rubric";
 
@@ -15,7 +14,6 @@ export type ExportMode = "all" | "latest";
  * per rubric criterion (its id), total, max_total, review_status (none|draft|returned), returned_at.
  */
 export async function gradesCsv(prisma: PrismaClient, assignment: Assignment, mode: ExportMode): Promise<string> {
-  await syncSubmissionResults(prisma, { assignmentSlug: assignment.slug });
   const subs = await prisma.submission.findMany({
     where: { assignmentSlug: assignment.slug, ...(mode === "latest" ? { review: { is: { status: "returned" } } } : {}) },
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],

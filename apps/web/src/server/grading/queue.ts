@@ -1,5 +1,5 @@
 import type { Prisma, PrismaClient } from "@course/db";
-import { stateOf, syncSubmissionResults } from "../homework/submissions";
+import { stateOf } from "../homework/submissions";
 
 export const JOB_FILTERS = ["queued", "running", "scored", "failed"] as const;
 export const REVIEW_FILTERS = ["none", "draft", "returned"] as const;
@@ -64,7 +64,6 @@ const itemSelect = {
  * the lesson/assignment filter only, so the other filters show sizes.
  */
 export async function gradingQueue(prisma: PrismaClient, filters: QueueFilters, page: number, pageSize = QUEUE_PAGE_SIZE) {
-  await syncSubmissionResults(prisma, {});
   const where = filteredWhere(filters);
   const openWhere = { AND: [where, OPEN_REGRADE] };
   const restWhere = { AND: [where, NO_OPEN_REGRADE] };

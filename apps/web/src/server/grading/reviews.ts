@@ -4,7 +4,7 @@ import { readNotebook } from "@course/notebook";
 import { hasRole } from "../auth/roles";
 import type { PublicUser } from "../auth/users";
 import { GradingError } from "./errors";
-import { notifyGradersOfRegrade } from "../homework/notifications";
+import { notify } from "../notifications/notify";
 import { checkRubricScores, RubricError, rubricTotal, storedScores, type RubricScores } from "./rubric";
 
 export const MAX_FEEDBACK = 20_000;
@@ -72,14 +72,10 @@ export async function saveReview(prisma: PrismaClient, input: SaveReviewInput, r
     });
     if (input.action === "return") {
       const { total, max } = rubricTotal(rubric, scores);
-      await tx.notification.create({
-        data: {
-          userId: sub.userId,
-          kind: "review-returned",
-          title: `${sub.fileName} was reviewed: ${total}/${max} points`,
-          body: "A grader returned your homework with scores and feedback.",
-          link: submissionLink(sub.id),
-        },
+      await notify(tx, sub.userId, "review-returned", {
+        title: `${sub.fileName} was reviewed: ${total}/${max} points`,
+        body: "A grader returned your homework with scores and feedback.",
+        link: submissionLink(sub.id),
       });
     }
     return review;
@@ -176,14 +172,10 @@ export async function answerRegrade(prisma: PrismaClient, input: AnswerRegradeIn
       const after = rubricTotal(rubric, scores);
       points = after.total === before.total ? `: points unchanged (${after.total}/${after.max})` : `: now ${after.total}/${after.max} points (was ${before.total})`;
     }
-    await tx.notification.create({
-      data: {
-        userId: request.studentId,
-        kind: "regrade-answered",
-        title: `Your regrade request for ${request.submission.fileName} was answered${points}`,
-        body: answer.slice(0, 500),
-        link: submissionLink(request.submissionId),
-      },
+    await notify(tx, request.studentId, "regrade-answered", {
+      title: `Your regrade request for ${request.submission.fileName} was answered${points}`,
+      body: answer,
+      link: submissionLink(request.submissionId),
     });
     return { id: request.id, status: request.status, answer: request.answer, answeredAt: request.answeredAt, scores };
   });
@@ -206,7 +198,9 @@ export async function requestRegrade(prisma: PrismaClient, input: { submissionId
     if (open > 0) throw new GradingError("CONFLICT", "You already have an open regrade request for this submission; wait for its answer.");
     const created = await tx.regradeRequest.create({ data: { submissionId: sub.id, studentId: input.student.id, reason }, select: { id: true, status: true, reason: true, createdAt: true } });
     const { fileName } = await tx.submission.findUniqueOrThrow({ where: { id: sub.id }, select: { fileName: true } });
-    await notifyGradersOfRegrade(tx, { submissionId: sub.id, fileName, student: input.student.name ? `${input.student.name} (${input.student.email})` : input.student.email, reason });
+    const graders = await tx.user.findMany({ where: { role: { in: ["grader", "admin"] } }, select: { id: true } });
+    const student = input.student.name ? `${input.student.name} (${input.student.email})` : input.student.email;
+    await notify(tx, graders.map((g) => g.id), "regrade-requested", { title: `${student} asked for a regrade of ${fileName}`, body: reason, link: `/grading/submissions/${sub.id}` });
     return created;
   });
 }

@@ -1,7 +1,6 @@
 import type { Assignment } from "@course/content";
 import type { PrismaClient } from "@course/db";
 import { bestOverTime, type BestPoint, privateRanking, publicRanking, type RankedRow, type ScoredSubmission } from "./ranking";
-import { syncSubmissionResults } from "./submissions";
 
 export interface LeaderboardRow extends RankedRow {
   displayName: string;
@@ -28,7 +27,6 @@ export function displayNameOf(user: { id: string; name: string | null; leaderboa
 }
 
 export async function buildLeaderboard(prisma: PrismaClient, assignment: Assignment, now = new Date()): Promise<Leaderboard> {
-  await syncSubmissionResults(prisma, { assignmentSlug: assignment.slug });
   const rows = await prisma.submission.findMany({
     where: { assignmentSlug: assignment.slug, publicLogLoss: { not: null }, publicAccuracy: { not: null }, privateLogLoss: { not: null }, privateAccuracy: { not: null } },
     select: {

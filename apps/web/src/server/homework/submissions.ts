@@ -1,10 +1,11 @@
-import type { PrismaClient } from "@course/db";
+import type { Prisma, PrismaClient } from "@course/db";
 import { ScoresSchema } from "@course/runner/protocol";
 import { hasRole } from "../auth/roles";
 import type { PublicUser } from "../auth/users";
 import { roundScores, SCORE_DECIMALS } from "./scores";
 import { formatUtc } from "./time";
 import { liveLog } from "./live-log";
+import { notify } from "../notifications/notify";
 
 export type JobStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled";
 
@@ -22,56 +23,92 @@ export function canSeePrivate(user: Pick<PublicUser, "role"> | null, deadline: D
 const FINISHED: JobStatus[] = ["succeeded", "failed", "cancelled"];
 
 /**
- * Copies the scores of finished jobs onto their submissions and notifies each student once. The runner API is not
- * ours, so this runs lazily whenever submissions or leaderboards are read; it is idempotent and safe to run
- * concurrently (a submission is claimed by a conditional update, and notifications have a unique dedupe key).
+ * Copies a finished job's scores onto its submission and notifies the student, once. Called on the write path, in
+ * the transaction that finished the job (runner complete/fail, lease expiry, cancel), so a submission shows its
+ * result and notification as soon as the runner's call returns. Idempotent: the submission is claimed by a
+ * conditional update, and the notification has a dedupe key. Returns false when there is nothing to record (a job
+ * without a submission, one not finished, or one already recorded).
  */
-export async function syncSubmissionResults(prisma: PrismaClient, where: { userId?: string; assignmentSlug?: string; id?: string } = {}): Promise<number> {
-  const pending = await prisma.submission.findMany({
-    where: { ...where, syncedAt: null, job: { status: { in: FINISHED } } },
-    select: { id: true, userId: true, assignmentSlug: true, fileName: true, createdAt: true, job: { select: { status: true, result: true, failureReason: true, lastError: true } } },
-    take: 500,
+export async function recordSubmissionResult(tx: Prisma.TransactionClient, jobId: string): Promise<boolean> {
+  const sub = await tx.submission.findFirst({
+    where: { jobId, syncedAt: null, job: { status: { in: FINISHED } } },
+    select: { id: true, userId: true, assignmentSlug: true, fileName: true, createdAt: true, job: { select: { status: true, result: true, failureReason: true, lastError: true, finishedAt: true } } },
   });
-  let synced = 0;
-  for (const sub of pending) {
-    const scores = sub.job.status === "succeeded" ? ScoresSchema.safeParse((sub.job.result as { scores?: unknown } | null)?.scores) : null;
-    // Rounded again for results stored before ingestion rounded them.
-    const ok = scores?.success === true ? roundScores(scores.data) : null;
-    const done = await prisma.$transaction(async (tx) => {
-      const claimed = await tx.submission.updateMany({
-        where: { id: sub.id, syncedAt: null },
-        data: {
-          syncedAt: new Date(),
-          publicLogLoss: ok?.public.logLoss ?? null,
-          publicAccuracy: ok?.public.accuracy ?? null,
-          privateLogLoss: ok?.private.logLoss ?? null,
-          privateAccuracy: ok?.private.accuracy ?? null,
-        },
-      });
-      if (claimed.count === 0) return false;
-      const link = `/homework/submissions/${sub.id}`;
-      // Which submission, so that two notifications for files of one name tell apart: its number and time.
-      const number = await tx.submission.count({
-        where: { userId: sub.userId, assignmentSlug: sub.assignmentSlug, OR: [{ createdAt: { lt: sub.createdAt } }, { createdAt: sub.createdAt, id: { lte: sub.id } }] },
-      });
-      const which = `submission #${number}, ${formatUtc(sub.createdAt)}`;
-      const title = ok
-        ? `${sub.fileName} was scored: log loss ${ok.public.logLoss.toFixed(SCORE_DECIMALS)} (${which})`
-        : sub.job.status === "cancelled"
-          ? `${sub.fileName} was cancelled (${which})`
-          : `${sub.fileName} failed${sub.job.failureReason ? `: ${sub.job.failureReason}` : ""} (${which})`;
-      const body = ok
-        ? `Your ${sub.assignmentSlug} ${which}: public log loss ${ok.public.logLoss.toFixed(SCORE_DECIMALS)}, accuracy ${(ok.public.accuracy * 100).toFixed(3)}%.`
-        : (sub.job.lastError ?? "The runner could not score this notebook.").slice(0, 500);
-      await tx.notification.createMany({
-        data: [{ userId: sub.userId, kind: ok ? "submission-scored" : "submission-failed", title, body, link, dedupeKey: `submission:${sub.id}:finished` }],
-        skipDuplicates: true,
-      });
-      return true;
-    });
-    if (done) synced++;
+  if (!sub) return false;
+  const scores = sub.job.status === "succeeded" ? ScoresSchema.safeParse((sub.job.result as { scores?: unknown } | null)?.scores) : null;
+  // Rounded again for results stored before ingestion rounded them.
+  const ok = scores?.success === true ? roundScores(scores.data) : null;
+  const claimed = await tx.submission.updateMany({
+    where: { id: sub.id, syncedAt: null },
+    data: {
+      syncedAt: new Date(),
+      publicLogLoss: ok?.public.logLoss ?? null,
+      publicAccuracy: ok?.public.accuracy ?? null,
+      privateLogLoss: ok?.private.logLoss ?? null,
+      privateAccuracy: ok?.private.accuracy ?? null,
+    },
+  });
+  if (claimed.count === 0) return false;
+  const link = `/homework/submissions/${sub.id}`;
+  // Which submission, so that two notifications for files of one name tell apart: its number and time.
+  const number = await tx.submission.count({
+    where: { userId: sub.userId, assignmentSlug: sub.assignmentSlug, OR: [{ createdAt: { lt: sub.createdAt } }, { createdAt: sub.createdAt, id: { lte: sub.id } }] },
+  });
+  const which = `submission #${number}, ${formatUtc(sub.createdAt)}`;
+  // A job run again (operators' requeue) finishes at another time, and its new result is worth a new notification.
+  const dedupeKey = `submission:${sub.id}:finished:${sub.job.finishedAt?.getTime() ?? 0}`;
+  if (ok) {
+    await notify(
+      tx,
+      sub.userId,
+      "submission-scored",
+      {
+        title: `${sub.fileName} was scored: log loss ${ok.public.logLoss.toFixed(SCORE_DECIMALS)} (${which})`,
+        body: `Your ${sub.assignmentSlug} ${which}: public log loss ${ok.public.logLoss.toFixed(SCORE_DECIMALS)}, accuracy ${(ok.public.accuracy * 100).toFixed(3)}%.`,
+        link,
+      },
+      { dedupeKey },
+    );
+  } else {
+    await notify(
+      tx,
+      sub.userId,
+      "submission-failed",
+      {
+        title:
+          sub.job.status === "cancelled"
+            ? `${sub.fileName} was cancelled (${which})`
+            : `${sub.fileName} failed${sub.job.failureReason ? `: ${sub.job.failureReason}` : ""} (${which})`,
+        body: sub.job.lastError ?? "The runner could not score this notebook.",
+        link,
+      },
+      { dedupeKey },
+    );
   }
-  return synced;
+  return true;
+}
+
+/** A job is about to run again: its submission's old result goes, and the new one is recorded when it arrives. */
+export async function forgetSubmissionResult(tx: Prisma.TransactionClient, jobId: string): Promise<void> {
+  await tx.submission.updateMany({
+    where: { jobId },
+    data: { syncedAt: null, publicLogLoss: null, publicAccuracy: null, privateLogLoss: null, privateAccuracy: null },
+  });
+}
+
+/**
+ * One-off catch-up at startup: records the results of jobs that finished under an older version, which copied
+ * results lazily on reads. Pages never call this; after it, every result is recorded when it arrives.
+ */
+export async function recordUnsyncedResults(prisma: PrismaClient): Promise<number> {
+  let recorded = 0;
+  for (;;) {
+    const pending = await prisma.submission.findMany({ where: { syncedAt: null, job: { status: { in: FINISHED } } }, select: { jobId: true }, take: 200 });
+    let batch = 0;
+    for (const { jobId } of pending) if (await prisma.$transaction((tx) => recordSubmissionResult(tx, jobId))) batch++;
+    recorded += batch;
+    if (pending.length < 200 || batch === 0) return recorded;
+  }
 }
 
 export type SubmissionState = "queued" | "running" | "scored" | "failed" | "cancelled";
@@ -153,7 +190,6 @@ export async function submissionViews(
   where: { userId?: string; assignmentSlug?: string; id?: string },
   showPrivate: boolean,
 ): Promise<SubmissionView[]> {
-  await syncSubmissionResults(prisma, where);
   const subs = await prisma.submission.findMany({ where, orderBy: [{ createdAt: "desc" }, { id: "desc" }], select: viewSelect, take: 200 });
   return Promise.all(
     subs.map(async (s): Promise<SubmissionView> => {

@@ -1,6 +1,7 @@
 import type { Prisma, PrismaClient } from "@course/db";
 import type { CompleteRequest, FailureReason, FailRequest, LogLine } from "@course/runner/protocol";
 import { roundScores } from "../homework/scores";
+import { forgetSubmissionResult, recordSubmissionResult } from "../homework/submissions";
 
 export interface EnqueueInput {
   notebook: string;
@@ -31,21 +32,26 @@ export interface ClaimedJobRow {
 
 /**
  * Requeues running jobs whose lease ran out (the runner died or lost its network), or fails them with the last
- * reason once they used all their attempts. Uses the database clock, so web instances may disagree on time.
+ * reason once they used all their attempts (recording the failure on their submission, in the same transaction).
+ * Uses the database clock, so web instances may disagree on time.
  */
 export async function expireLeases(prisma: PrismaClient): Promise<{ requeued: number; failed: number }> {
-  const rows = await prisma.$queryRaw<{ status: string }[]>`
-    UPDATE "Job" SET
-      status = CASE WHEN attempts >= "maxAttempts" THEN 'failed'::"JobStatus" ELSE 'queued'::"JobStatus" END,
-      "lastError" = CASE WHEN attempts >= "maxAttempts"
-        THEN 'Gave up after ' || attempts || ' attempts. Last: ' || COALESCE("lastError", 'the runner stopped answering (lease expired)')
-        ELSE 'Attempt ' || attempts || ': the runner stopped answering (lease expired)' END,
-      "failureReason" = CASE WHEN attempts >= "maxAttempts" THEN COALESCE("failureReason", 'internal error') ELSE "failureReason" END,
-      "finishedAt" = CASE WHEN attempts >= "maxAttempts" THEN now() ELSE NULL END,
-      "runnerId" = NULL, "leaseExpiresAt" = NULL, "updatedAt" = now()
-    WHERE status = 'running' AND "leaseExpiresAt" < now()
-    RETURNING status::text AS status`;
-  return { requeued: rows.filter((r) => r.status === "queued").length, failed: rows.filter((r) => r.status === "failed").length };
+  return prisma.$transaction(async (tx) => {
+    const rows = await tx.$queryRaw<{ id: string; status: string }[]>`
+      UPDATE "Job" SET
+        status = CASE WHEN attempts >= "maxAttempts" THEN 'failed'::"JobStatus" ELSE 'queued'::"JobStatus" END,
+        "lastError" = CASE WHEN attempts >= "maxAttempts"
+          THEN 'Gave up after ' || attempts || ' attempts. Last: ' || COALESCE("lastError", 'the runner stopped answering (lease expired)')
+          ELSE 'Attempt ' || attempts || ': the runner stopped answering (lease expired)' END,
+        "failureReason" = CASE WHEN attempts >= "maxAttempts" THEN COALESCE("failureReason", 'internal error') ELSE "failureReason" END,
+        "finishedAt" = CASE WHEN attempts >= "maxAttempts" THEN now() ELSE NULL END,
+        "runnerId" = NULL, "leaseExpiresAt" = NULL, "updatedAt" = now()
+      WHERE status = 'running' AND "leaseExpiresAt" < now()
+      RETURNING id, status::text AS status`;
+    const failed = rows.filter((r) => r.status === "failed");
+    for (const row of failed) await recordSubmissionResult(tx, row.id);
+    return { requeued: rows.length - failed.length, failed: failed.length };
+  });
 }
 
 /** Atomically hands the oldest queued job to `runnerId` with a lease; concurrent claimers skip locked rows. */
@@ -98,7 +104,8 @@ const RETRYABLE: ReadonlySet<FailureReason> = new Set(["sandbox error", "interna
 /**
  * Records a runner's result. Idempotent: finishing a job that this runner already finished the same way is a
  * no-op that answers success, so a runner may retry after a lost response. A runner that no longer holds the
- * job (lease expired and another runner took it) gets LeaseLostError and the result is dropped.
+ * job (lease expired and another runner took it) gets LeaseLostError and the result is dropped. A final result is
+ * copied onto the job's submission, and its student notified, in the same transaction.
  */
 export async function finishJob(prisma: PrismaClient, jobId: string, runnerId: string, finish: Finish) {
   return prisma.$transaction(async (tx) => {
@@ -129,6 +136,7 @@ export async function finishJob(prisma: PrismaClient, jobId: string, runnerId: s
           leaseExpiresAt: null,
         },
       });
+      await recordSubmissionResult(tx, jobId);
       return { ok: true as const, duplicate: false, status: done };
     }
     const { reason, message, executedNotebook, capabilities, timings } = finish.body;
@@ -147,36 +155,47 @@ export async function finishJob(prisma: PrismaClient, jobId: string, runnerId: s
             leaseExpiresAt: null,
           },
     });
+    if (!retry) await recordSubmissionResult(tx, jobId);
     return { ok: true as const, duplicate: false, status: retry ? "queued" : "failed" };
   });
 }
 
-/** Operators: a queued job is cancelled at once; a running one is told to stop at its next heartbeat. */
+/** Operators: a queued job is cancelled at once (and its student told); a running one is told to stop at its next heartbeat. */
 export async function cancelJob(prisma: PrismaClient, jobId: string) {
-  const job = await prisma.job.findUnique({ where: { id: jobId }, select: { status: true } });
-  if (!job) throw new Error(`No job ${jobId}.`);
-  if (job.status === "queued") {
-    return prisma.job.update({ where: { id: jobId }, data: { status: "cancelled", cancelRequested: true, finishedAt: new Date() } });
-  }
-  if (job.status === "running") return prisma.job.update({ where: { id: jobId }, data: { cancelRequested: true } });
-  throw new Error(`Job ${jobId} has already ${job.status}.`);
-}
-
-/** Operators: run a finished or stuck job again from scratch (attempts reset). */
-export async function requeueJob(prisma: PrismaClient, jobId: string) {
-  return prisma.job.update({
-    where: { id: jobId },
-    data: {
-      status: "queued",
-      attempts: 0,
-      runnerId: null,
-      leaseExpiresAt: null,
-      cancelRequested: false,
-      lastError: null,
-      failureReason: null,
-      finishedAt: null,
-    },
+  return prisma.$transaction(async (tx) => {
+    const job = await tx.job.findUnique({ where: { id: jobId }, select: { status: true } });
+    if (!job) throw new Error(`No job ${jobId}.`);
+    if (job.status === "queued") {
+      // Conditional, so a runner that claimed it meanwhile is not overridden: it sees cancelRequested at its heartbeat.
+      const { count } = await tx.job.updateMany({ where: { id: jobId, status: "queued" }, data: { status: "cancelled", cancelRequested: true, finishedAt: new Date() } });
+      if (count === 1) {
+        await recordSubmissionResult(tx, jobId);
+        return tx.job.findUniqueOrThrow({ where: { id: jobId } });
+      }
+    }
+    const now = await tx.job.findUniqueOrThrow({ where: { id: jobId }, select: { status: true } });
+    if (now.status === "running" || now.status === "queued") return tx.job.update({ where: { id: jobId }, data: { cancelRequested: true } });
+    throw new Error(`Job ${jobId} has already ${now.status}.`);
   });
 }
 
-
+/** Operators: run a finished or stuck job again from scratch (attempts reset); its submission awaits the new result. */
+export async function requeueJob(prisma: PrismaClient, jobId: string) {
+  return prisma.$transaction(async (tx) => {
+    const job = await tx.job.update({
+      where: { id: jobId },
+      data: {
+        status: "queued",
+        attempts: 0,
+        runnerId: null,
+        leaseExpiresAt: null,
+        cancelRequested: false,
+        lastError: null,
+        failureReason: null,
+        finishedAt: null,
+      },
+    });
+    await forgetSubmissionResult(tx, jobId);
+    return job;
+  });
+}

@@ -1,8 +1,11 @@
+import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { listNotifications, markRead, unreadCount } from "../../homework/notifications";
+import { listNotifications, markRead, unreadCount } from "../../notifications/inbox";
+import { notificationKindSchema } from "../../notifications/kinds";
+import { PreferenceError, preferencesOf, setPreference } from "../../notifications/preferences";
 import { createTRPCRouter, protectedProcedure } from "../init";
 
-/** The signed-in user's own notifications only. */
+/** The signed-in user's own notifications and preferences only. */
 export const notificationsRouter = createTRPCRouter({
   unreadCount: protectedProcedure.query(({ ctx }) => unreadCount(ctx.db.prisma, ctx.user.id)),
   list: protectedProcedure.query(({ ctx }) => listNotifications(ctx.db.prisma, ctx.user.id)),
@@ -15,4 +18,20 @@ export const notificationsRouter = createTRPCRouter({
       }),
     )
     .mutation(async ({ ctx, input }) => ({ marked: await markRead(ctx.db.prisma, ctx.user.id, { ids: input.ids, link: input.link }) })),
+  /** Each kind this user can get, with its channels (their choice or the kind's defaults). */
+  preferences: protectedProcedure.query(({ ctx }) => preferencesOf(ctx.db.prisma, ctx.user)),
+  setPreference: protectedProcedure
+    .input(
+      z
+        .object({ kind: notificationKindSchema, inApp: z.boolean().optional(), email: z.boolean().optional() })
+        .refine((v) => v.inApp !== undefined || v.email !== undefined, "Say which channel to change: inApp, email or both."),
+    )
+    .mutation(async ({ ctx, input }) => {
+      try {
+        return await setPreference(ctx.db.prisma, ctx.user, input.kind, { inApp: input.inApp, email: input.email });
+      } catch (error) {
+        if (error instanceof PreferenceError) throw new TRPCError({ code: "BAD_REQUEST", message: error.message });
+        throw error;
+      }
+    }),
 });

@@ -16,7 +16,7 @@ import { getDb } from "~/server/db";
 import { studentFeedback } from "~/server/grading/reviews";
 import { deadlinePassed, getAssignment } from "~/server/homework/assignments";
 import { MAX_FINALS } from "~/server/homework/ranking";
-import { canReadSubmission, syncSubmissionResults } from "~/server/homework/submissions";
+import { canReadSubmission } from "~/server/homework/submissions";
 
 export const metadata: Metadata = { title: "Submission" };
 
@@ -38,7 +38,6 @@ export default async function SubmissionPage({ params }: Props) {
   const { id } = await params;
   const user = await requireUser("student", `/homework/submissions/${id}`);
   const { prisma } = await getDb();
-  await syncSubmissionResults(prisma, { id });
   const sub = await prisma.submission.findUnique({
     where: { id },
     select: { id: true, userId: true, assignmentSlug: true, fileName: true, size: true, sha256: true, createdAt: true, notebook: true, job: { select: { status: true, failureReason: true, lastError: true, executedNotebook: true, submissionCsv: true } } },

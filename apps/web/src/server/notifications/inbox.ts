@@ -1,13 +1,12 @@
 import type { PrismaClient } from "@course/db";
-import { syncSubmissionResults } from "./submissions";
+
+// Reads only: notifications are created on the write path (notify()), never while someone looks at a page.
 
 export async function unreadCount(prisma: PrismaClient, userId: string): Promise<number> {
-  await syncSubmissionResults(prisma, { userId });
   return prisma.notification.count({ where: { userId, readAt: null } });
 }
 
 export async function listNotifications(prisma: PrismaClient, userId: string) {
-  await syncSubmissionResults(prisma, { userId });
   return prisma.notification.findMany({
     where: { userId },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
@@ -24,27 +23,6 @@ export async function markRead(prisma: PrismaClient, userId: string, which: { id
   const { count } = await prisma.notification.updateMany({
     where: { userId, readAt: null, ...(which.ids ? { id: { in: which.ids } } : {}), ...(which.link !== undefined ? { link: which.link } : {}) },
     data: { readAt: new Date() },
-  });
-  return count;
-}
-
-/**
- * Tells every grader and admin that a student asked for a regrade (kind "regrade-requested"), linking to the
- * submission's grading page. Runs in the caller's transaction so the request and its notifications land together.
- */
-export async function notifyGradersOfRegrade(
-  tx: Pick<PrismaClient, "user" | "notification">,
-  request: { submissionId: string; fileName: string; student: string; reason: string },
-): Promise<number> {
-  const graders = await tx.user.findMany({ where: { role: { in: ["grader", "admin"] } }, select: { id: true } });
-  const { count } = await tx.notification.createMany({
-    data: graders.map((g) => ({
-      userId: g.id,
-      kind: "regrade-requested",
-      title: `${request.student} asked for a regrade of ${request.fileName}`,
-      body: request.reason.slice(0, 500),
-      link: `/grading/submissions/${request.submissionId}`,
-    })),
   });
   return count;
 }

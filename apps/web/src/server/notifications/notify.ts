@@ -1,0 +1,48 @@
+import type { Prisma } from "@course/db";
+import { kindSpec, NOTIFICATION_KINDS, parseKind, type NotificationData, type NotificationKind } from "./kinds";
+
+/** The database handle notify() needs: a transaction of the write it belongs to (or the client itself). */
+export type NotifyClient = Pick<Prisma.TransactionClient, "notification" | "notificationPreference">;
+
+export interface NotifyOptions {
+  /**
+   * Makes creation idempotent: a second notify() with the same key (and user) creates nothing, so a retried write
+   * path cannot notify twice. Stored as "<key>@<userId>", so one key serves many recipients.
+   */
+  dedupeKey?: string;
+}
+
+/**
+ * The one way to create notifications: tells `userIds` about something of this `kind`, in the caller's transaction so
+ * the event and its notifications land together. Users who turned the kind off in-app get no row (unless the kind is
+ * mandatory). Returns how many rows were created.
+ */
+export async function notify<K extends NotificationKind>(
+  tx: NotifyClient,
+  userIds: string | readonly string[],
+  kind: K,
+  data: NotificationData<K>,
+  options: NotifyOptions = {},
+): Promise<number> {
+  // Also checked at run time: callers in plain JavaScript, or a kind cast from a string, get a clear error.
+  parseKind(kind);
+  const { title, body, link } = NOTIFICATION_KINDS[kind].data.parse(data);
+  const recipients = [...new Set(typeof userIds === "string" ? [userIds] : userIds)];
+  if (recipients.length === 0) return 0;
+  const wanted = await recipientsWanting(tx, recipients, kind);
+  if (wanted.length === 0) return 0;
+  const { count } = await tx.notification.createMany({
+    data: wanted.map((userId) => ({ userId, kind, title, body, link, dedupeKey: options.dedupeKey === undefined ? null : `${options.dedupeKey}@${userId}` })),
+    skipDuplicates: true,
+  });
+  return count;
+}
+
+/** Those of `userIds` who get this kind in-app: everyone for a mandatory kind, else whoever did not turn it off. */
+async function recipientsWanting(tx: NotifyClient, userIds: string[], kind: NotificationKind): Promise<string[]> {
+  const spec = kindSpec(kind);
+  if (spec.mandatory) return userIds;
+  const choices = await tx.notificationPreference.findMany({ where: { userId: { in: userIds }, kind }, select: { userId: true, inApp: true } });
+  const chosen = new Map(choices.map((c) => [c.userId, c.inApp]));
+  return userIds.filter((id) => chosen.get(id) ?? spec.defaults.inApp);
+}
