@@ -78,6 +78,7 @@ const PROCEDURES: Record<string, { input: (f: Fixture) => unknown; expect: Expec
   "homework.profile": { input: () => undefined, expect: SIGNED_IN },
   "homework.updateProfile": { input: () => ({ displayName: "Me", anonymous: false }), expect: SIGNED_IN },
   "leaderboard.get": { input: () => ({ slug: "open-hw" }), expect: PUBLIC },
+  "leaderboard.mine": { input: () => ({ slug: "open-hw" }), expect: PUBLIC },
   "notifications.unreadCount": { input: () => undefined, expect: SIGNED_IN },
   "notifications.list": { input: () => undefined, expect: SIGNED_IN },
   "notifications.markRead": { input: () => ({}), expect: SIGNED_IN },
