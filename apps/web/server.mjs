@@ -9,7 +9,7 @@ import http from "node:http";
 import net from "node:net";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import compression from "next/dist/compiled/compression/index.js";
+import { compression } from "./src/server/security/compression.mjs";
 import { applyResponseNonce, newPlaceholder } from "./src/server/security/response-nonce.mjs";
 
 /** The app reads the client address from this header only (apps/web/src/server/auth/client-address.ts). */

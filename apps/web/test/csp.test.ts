@@ -2,7 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import zlib from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import compression from "next/dist/compiled/compression/index.js";
+import { compression } from "~/server/security/compression.mjs";
 import { DEFAULT_YOUTUBE_API_URL as PLAYER_DEFAULT } from "~/components/lesson/youtube-api";
 import { DEFAULT_YOUTUBE_API_URL, contentSecurityPolicy, newNonce, youtubeScriptOrigin } from "~/server/security/csp.mjs";
 import { applyResponseNonce, newPlaceholder, nonceRewriter } from "~/server/security/response-nonce.mjs";
