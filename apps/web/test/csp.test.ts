@@ -131,7 +131,7 @@ describe("each response's own nonce (server.mjs)", () => {
         .on("error", reject);
     });
     expect(gz.headers["content-encoding"]).toBe("gzip");
-    const nonce = nonceOf(gz.headers["content-security-policy"]);
+    const nonce = nonceOf(gz.headers["content-security-policy"] as string | undefined);
     expect(gz.body).toContain(`nonce="${nonce}"`);
     expect(gz.body).not.toContain(placeholder);
   });
