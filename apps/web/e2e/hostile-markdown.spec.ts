@@ -126,7 +126,7 @@ test("the Content-Security-Policy blocks an injected inline script and still run
   expect(await page.evaluate(() => Array.isArray(window.__next_f))).toBe(true);
   // The home page comes from the page cache, and still every script has this response's nonce and no other.
   const nonce = /'nonce-([^']+)'/.exec(csp)?.[1];
-  const scriptNonces = await page.evaluate(() => [...document.querySelectorAll("script:not(#injected)")].map((s) => s.nonce));
+  const scriptNonces = await page.evaluate(() => [...document.querySelectorAll<HTMLScriptElement>("script:not(#injected)")].map((s) => s.nonce));
   expect(scriptNonces.length).toBeGreaterThan(3);
   expect(new Set(scriptNonces)).toEqual(new Set([nonce]));
   const again = await page.goto("/");

@@ -3,15 +3,14 @@
 // forms post only here (and to GitHub for OAuth sign-in). A script injected into a page (say, through user text the
 // sanitizer missed) has no nonce and does not run. Images: this site and data: (notebook plots).
 // Plain JavaScript so that the production server (server.mjs) loads it without a build step; the one definition.
+import { randomBytes } from "node:crypto";
 
 /** Where the IFrame API comes from unless YOUTUBE_IFRAME_API_URL says otherwise (as in components/lesson/youtube-api.ts). */
 export const DEFAULT_YOUTUBE_API_URL = "https://www.youtube.com/iframe_api";
 
 /** A fresh, unguessable nonce (base64 of 16 random bytes: always 24 characters). */
 export function newNonce() {
-  const bytes = new Uint8Array(16);
-  crypto.getRandomValues(bytes);
-  return btoa(String.fromCharCode(...bytes));
+  return randomBytes(16).toString("base64");
 }
 
 /** The origin of the IFrame API script (YOUTUBE_IFRAME_API_URL, else YouTube's), to allow in script-src. */
