@@ -7,6 +7,8 @@ const config: NextConfig = {
   // Native, WASM or file-reading packages load at run time from node_modules instead of being bundled.
   serverExternalPackages: ["esbuild", "mdx-bundler", "@electric-sql/pglite", "pglite-prisma-adapter", "@prisma/adapter-pg", "pg", "@prisma/schema-engine-wasm", "@prisma/client"],
   poweredByHeader: false,
+  // server.mjs compresses, after it has put each response's CSP nonce into the body (Next's gzip would hide it).
+  compress: false,
   typedRoutes: true,
   experimental: { authInterrupts: true },
   // Pages that are the same for every visitor (home, lessons, leaderboards) are kept rendered in this process's memory,

@@ -3,10 +3,14 @@
 // `next start` hands route handlers whatever X-Forwarded-For the client sent, so a per-address limit could be dodged
 // by rotating that header. Here the client address is taken from the TCP socket, or from the configured number of
 // trusted proxies' X-Forwarded-For entries, and passed to the app in one header that clients cannot set.
+// It also owns the Content-Security-Policy: each response gets its own nonce, cached pages included
+// (src/server/security/response-nonce.mjs), and is compressed only after that (Next's own compression is off).
 import http from "node:http";
 import net from "node:net";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { compression } from "./src/server/security/compression.mjs";
+import { applyResponseNonce, newPlaceholder } from "./src/server/security/response-nonce.mjs";
 
 /** The app reads the client address from this header only (apps/web/src/server/auth/client-address.ts). */
 export const CLIENT_ADDRESS_HEADER = "x-course-client-ip";
@@ -64,8 +68,14 @@ export async function startWebServer({ dir, port, hops }) {
   const app = next({ dev: false, dir, hostname: "localhost", port });
   await app.prepare();
   const handle = app.getRequestHandler();
+  // Next renders every page with this nonce; it never leaves the process (each response gets a fresh one instead).
+  const placeholder = newPlaceholder();
+  const compress = compression();
   const server = http.createServer((req, res) => {
     markClientAddress(req, hops);
+    // Order matters: the nonce goes into the body before compression sees it.
+    compress(req, res, () => {});
+    applyResponseNonce(req, res, { placeholder });
     handle(req, res).catch((error) => {
       console.error("[web] request failed:", error);
       if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });

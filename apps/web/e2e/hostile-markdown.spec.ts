@@ -115,6 +115,7 @@ test("the Content-Security-Policy blocks an injected inline script and still run
   expect(csp).not.toMatch(/script-src[^;]*'unsafe-inline'/);
   const ran = await page.evaluate(async () => {
     const script = document.createElement("script");
+    script.id = "injected";
     script.textContent = "window.__injected = true";
     document.body.append(script);
     await new Promise((r) => setTimeout(r, 300));
@@ -122,5 +123,14 @@ test("the Content-Security-Policy blocks an injected inline script and still run
   });
   expect(ran).toBe(false);
   // Next.js's own inline scripts carry the nonce, so the page hydrated.
+  expect(await page.evaluate(() => Array.isArray(window.__next_f))).toBe(true);
+  // The home page comes from the page cache, and still every script has this response's nonce and no other.
+  const nonce = /'nonce-([^']+)'/.exec(csp)?.[1];
+  const scriptNonces = await page.evaluate(() => [...document.querySelectorAll<HTMLScriptElement>("script:not(#injected)")].map((s) => s.nonce));
+  expect(scriptNonces.length).toBeGreaterThan(3);
+  expect(new Set(scriptNonces)).toEqual(new Set([nonce]));
+  const again = await page.goto("/");
+  expect(again?.headers()["x-nextjs-cache"]).toBe("HIT");
+  expect(again?.headers()["content-security-policy"]).not.toBe(csp);
   expect(await page.evaluate(() => Array.isArray(window.__next_f))).toBe(true);
 });

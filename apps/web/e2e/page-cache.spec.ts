@@ -4,8 +4,8 @@ import { expect, test, type Browser, type Page } from "@playwright/test";
 import { signUp } from "./support/browser";
 
 // Pages that are the same for everyone (home, lessons, leaderboards) are rendered once and served from the page
-// cache (apps/web/cache-handler.mjs). These tests hold it to that: one HTML for every visitor, each visitor's own
-// part filled in by the browser, and new content shown without a restart.
+// cache (apps/web/cache-handler.mjs). These tests hold it to that: one HTML for every visitor (apart from each
+// response's own CSP nonce), each visitor's own part filled in by the browser, and new content shown without a restart.
 
 const LESSON = "/lessons/lesson-1";
 const TITLE = "Recognizing cats and dogs";
@@ -30,15 +30,37 @@ test("the cached lesson page is one HTML for everyone; each student sees only th
   const anna = await student(browser, baseURL!, "Anna Cachetest", 300);
   const bruno = await student(browser, baseURL!, "Bruno Cachetest", 1000);
 
-  // The server's answer does not depend on who asks: byte for byte the same for anonymous and both students,
-  // served from the cache, with nobody's name in it.
+  // The server's answer does not depend on who asks: byte for byte the same for anonymous and both students apart
+  // from the CSP nonce, served from the cache, with nobody's name in it. Each response has its own nonce, in its
+  // Content-Security-Policy header and on every script tag.
   await request.get(LESSON);
-  const anonymous = await request.get(LESSON);
-  expect(anonymous.headers()["x-nextjs-cache"]).toBe("HIT");
-  const bodies = await Promise.all([anonymous, await anna.request.get(LESSON), await bruno.request.get(LESSON)].map((r) => r.text()));
+  const responses = [await request.get(LESSON), await anna.request.get(LESSON), await bruno.request.get(LESSON)];
+  const bodies: string[] = [];
+  const nonces: string[] = [];
+  for (const response of responses) {
+    expect(response.headers()["x-nextjs-cache"]).toBe("HIT");
+    const body = await response.text();
+    const nonce = /script-src [^;]*'nonce-([A-Za-z0-9+/=]+)'/.exec(response.headers()["content-security-policy"] ?? "")?.[1];
+    expect(nonce).toMatch(/^[A-Za-z0-9+/]{22}==$/);
+    const scripts = [...body.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
+    expect(scripts.length).toBeGreaterThan(3);
+    for (const tag of scripts) expect(tag).toContain(` nonce="${nonce}"`);
+    bodies.push(body.replaceAll(nonce!, "NONCE"));
+    nonces.push(nonce!);
+  }
+  expect(new Set(nonces).size).toBe(3);
   expect(bodies[1]).toBe(bodies[0]);
   expect(bodies[2]).toBe(bodies[0]);
   for (const name of ["Anna Cachetest", "Bruno Cachetest"]) expect(bodies[0]).not.toContain(name);
+  // The page's data for client-side navigation (the RSC payload) comes from the cache too, and any nonce in it is
+  // that response's own: a nonce shared between responses would be the server's secret stand-in getting out.
+  const payloadNonces = async () => {
+    const payload = await (await request.get(LESSON, { headers: { RSC: "1" } })).text();
+    return new Set([...payload.matchAll(/"nonce":"([^"]+)"/g)].map((m) => m[1]));
+  };
+  const [first, second] = [await payloadNonces(), await payloadNonces()];
+  for (const seen of [first, second]) expect(seen.size).toBeLessThanOrEqual(1);
+  for (const nonce of first) expect(second.has(nonce)).toBe(false);
 
   // In the browser, each gets their own part, in turn and at the same time.
   for (let round = 0; round < 2; round++) {

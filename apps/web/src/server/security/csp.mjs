@@ -1,18 +1,20 @@
-// The site's Content-Security-Policy: scripts only from this site, with the request's nonce (Next.js puts it on its
-// own inline scripts), and from the YouTube IFrame API's host; frames only from YouTube's; no plugins, no <base>
-// tricks, forms post only here (and to GitHub for OAuth sign-in). A script injected into a page (say, through user
-// text the sanitizer missed) has no nonce and does not run. Images: this site and data: (notebook plots).
-import { DEFAULT_YOUTUBE_API_URL } from "~/components/lesson/youtube-api";
+// The site's Content-Security-Policy: scripts only from this site, with the response's nonce (on every script tag
+// Next.js emits), and from the YouTube IFrame API's host; frames only from YouTube's; no plugins, no <base> tricks,
+// forms post only here (and to GitHub for OAuth sign-in). A script injected into a page (say, through user text the
+// sanitizer missed) has no nonce and does not run. Images: this site and data: (notebook plots).
+// Plain JavaScript so that the production server (server.mjs) loads it without a build step; the one definition.
+import { randomBytes } from "node:crypto";
 
-/** A fresh, unguessable nonce per request (base64 of 16 random bytes). */
-export function newNonce(): string {
-  const bytes = new Uint8Array(16);
-  crypto.getRandomValues(bytes);
-  return btoa(String.fromCharCode(...bytes));
+/** Where the IFrame API comes from unless YOUTUBE_IFRAME_API_URL says otherwise (as in components/lesson/youtube-api.ts). */
+export const DEFAULT_YOUTUBE_API_URL = "https://www.youtube.com/iframe_api";
+
+/** A fresh, unguessable nonce (base64 of 16 random bytes: always 24 characters). */
+export function newNonce() {
+  return randomBytes(16).toString("base64");
 }
 
 /** The origin of the IFrame API script (YOUTUBE_IFRAME_API_URL, else YouTube's), to allow in script-src. */
-export function youtubeScriptOrigin(apiUrl = process.env.YOUTUBE_IFRAME_API_URL ?? DEFAULT_YOUTUBE_API_URL): string | undefined {
+export function youtubeScriptOrigin(apiUrl = process.env.YOUTUBE_IFRAME_API_URL || DEFAULT_YOUTUBE_API_URL) {
   try {
     const url = new URL(apiUrl);
     return url.protocol === "https:" || url.protocol === "http:" ? url.origin : undefined;
@@ -21,9 +23,9 @@ export function youtubeScriptOrigin(apiUrl = process.env.YOUTUBE_IFRAME_API_URL 
   }
 }
 
-export function contentSecurityPolicy({ nonce, dev = process.env.NODE_ENV === "development", apiUrl }: { nonce: string; dev?: boolean; apiUrl?: string }): string {
+export function contentSecurityPolicy({ nonce, dev = process.env.NODE_ENV === "development", apiUrl }) {
   const youtube = youtubeScriptOrigin(apiUrl);
-  const directives: Record<string, string[]> = {
+  const directives = {
     "default-src": ["'self'"],
     // Dev mode's fast refresh evaluates code; production never needs eval.
     "script-src": ["'self'", `'nonce-${nonce}'`, ...(youtube ? [youtube] : []), ...(dev ? ["'unsafe-eval'"] : [])],
