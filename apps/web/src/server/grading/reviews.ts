@@ -189,7 +189,9 @@ export async function editCellComment(prisma: PrismaClient, input: { id: string;
     return { outcome: "conflict" as const, conflict };
   }
   const comment = await prisma.cellComment.findUniqueOrThrow({ where: { id: input.id }, select: { id: true, body: true, editedAt: true } });
-  return { outcome: "saved" as const, ...comment, baseNumber: result.number, merged: result.status === "saved" && result.merged };
+  const merged = result.status === "saved" && result.merged;
+  const mergedWith = merged ? await authorsBetween(prisma, { cellCommentId: input.id }, input.baseNumber, result.number) : [];
+  return { outcome: "saved" as const, ...comment, baseNumber: result.number, merged, mergedWith };
 }
 
 async function revisionErrors<T>(work: () => Promise<T>): Promise<T> {
