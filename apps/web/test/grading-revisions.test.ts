@@ -116,6 +116,19 @@ eachBackend((db) => {
       expect((await caller(ann).grading.history({ text: { of: "feedback", submissionId: sub.id } })).map((r) => r.number)).toEqual([3, 2, 1]);
     });
 
+    it("two first saves of a review at the same moment: one is saved, the other comes back as a conflict with its text", async () => {
+      const { ann, ben, sub } = await setting();
+      const results = await Promise.all([
+        caller(ann).grading.saveReview({ submissionId: sub.id, scores: {}, feedback: "Ann's view.", feedbackBaseNumber: 0, action: "draft" }),
+        caller(ben).grading.saveReview({ submissionId: sub.id, scores: {}, feedback: "Ben's view.", feedbackBaseNumber: 0, action: "draft" }),
+      ]);
+      expect(results.map((r) => r.outcome).sort()).toEqual(["conflict", "saved"]);
+      const lost = results.find((r) => r.outcome === "conflict");
+      const kept = (await prisma().review.findUniqueOrThrow({ where: { submissionId: sub.id } })).feedback;
+      expect(lost?.outcome === "conflict" && [lost.conflict.mine, lost.conflict.theirs].sort()).toEqual(["Ann's view.", "Ben's view."]);
+      expect(["Ann's view.", "Ben's view."]).toContain(kept);
+    });
+
     it("answering a regrade with new points leaves the feedback and its history alone", async () => {
       const { student, ann, sub } = await setting();
       saved(await caller(ann).grading.saveReview({ submissionId: sub.id, scores: { runs: 0.5 }, feedback: "Half marks.", feedbackBaseNumber: 0, action: "return" }));

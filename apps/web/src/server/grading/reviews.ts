@@ -80,6 +80,8 @@ export async function saveReview(prisma: PrismaClient, input: SaveReviewInput, r
   }
   try {
     const saved = await prisma.$transaction(async (tx) => {
+      // Lock the submission first: two first saves of its review would otherwise both try to create the Review row.
+      await tx.$queryRaw`SELECT id FROM "Submission" WHERE id = ${input.submissionId} FOR UPDATE`;
       const sub = await tx.submission.findUnique({ where: { id: input.submissionId }, select: { id: true, userId: true, fileName: true, review: { select: { status: true } } } });
       if (!sub) throw new GradingError("NOT_FOUND", "No such submission.");
       if (input.action === "draft" && sub.review?.status === "returned") {
