@@ -192,9 +192,9 @@ test("a grader comments, scores and returns a submission; the student sees it an
 
   // The student makes it a final; the queue shows that, and groups each student's submissions on request.
   await page.goto(`${site.url}/homework/lesson-1`);
-  // The checkbox follows the saved choice, so it turns checked once the server took it.
-  await page.getByTestId("submission").filter({ hasText: "graded.ipynb" }).getByLabel("Final").click();
-  await expect(page.getByTestId("submission").filter({ hasText: "graded.ipynb" }).getByLabel("Final")).toBeChecked();
+  // The Final button follows the saved choice, so it turns pressed once the server took it.
+  await page.getByTestId("submission").filter({ hasText: "graded.ipynb" }).getByRole("button", { name: "Final" }).click();
+  await expect(page.getByTestId("submission").filter({ hasText: "graded.ipynb" }).getByRole("button", { name: "Final" })).toHaveAttribute("aria-pressed", "true");
   await grader.goto(`${site.url}/grading`);
   const queued = grader.getByTestId("queue-item").filter({ hasText: student.email });
   await expect(queued.getByTestId("final-badge")).toHaveText("Final");

@@ -68,7 +68,9 @@ export function ReviewForm({ submissionId, rubric, feedback, feedbackBaseNumber,
         </div>
       ) : null}
       {rubric.length === 0 ? <p className="alert error">This assignment has no rubric (its file is missing or broken).</p> : null}
-      <div className={styles.pointsList} role="group" aria-label="Points per criterion">
+      {/* Keyed by the saved points: when they change (a save, or a regrade answer with new points) the inputs show them;
+          the feedback box keeps its state, so a refresh never drops text being typed. */}
+      <div key={rubric.map((c) => c.points ?? "").join("|")} className={styles.pointsList} role="group" aria-label="Points per criterion">
         {rubric.map((c) => (
           <PointsInput key={c.id} criterion={c} prefix="points" />
         ))}
