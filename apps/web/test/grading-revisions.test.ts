@@ -170,10 +170,10 @@ eachBackend((db) => {
       expect((await prisma().cellComment.findUniqueOrThrow({ where: { id: comment.id } })).body).toBe(text("Very nice cell.", "", "Name the variables better."));
 
       const history = await caller(ann).grading.history({ text: { of: "comment", commentId: comment.id } });
-      expect(history.map((r) => [r.number, r.author])).toEqual([
-        [3, "Ada"],
-        [2, "Ann"],
-        [1, "Ann"],
+      expect(history.map((r) => [r.number, r.author, r.summary])).toEqual([
+        [3, "Ada", ""],
+        [2, "Ann", ""],
+        [1, "Ann", ""],
       ]);
       const diff = await caller(ann).grading.historyDiff({ text: { of: "comment", commentId: comment.id }, from: 2, to: 3 });
       expect(diff).toMatchObject({ added: 1, removed: 1 });

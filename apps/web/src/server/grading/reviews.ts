@@ -6,7 +6,7 @@ import { hasRole } from "../auth/roles";
 import type { PublicUser } from "../auth/users";
 import { GradingError } from "./errors";
 import { notifyGradersOfRegrade } from "../homework/notifications";
-import { diffRevisions, listRevisions, REVISION_TRANSACTION, RevisionError } from "../revisions/documents";
+import { createDocument, diffRevisions, listRevisions, REVISION_TRANSACTION, RevisionError, saveRevisionIn } from "../revisions/documents";
 import { commentForEdit, feedbackForEdit, saveCommentRevision, saveFeedbackRevisionIn } from "../revisions/feedback";
 import { checkRubricScores, RubricError, rubricTotal, storedScores, type RubricScores } from "./rubric";
 
@@ -161,7 +161,13 @@ export async function addCellComment(prisma: PrismaClient, input: { submissionId
   if (!Number.isInteger(input.cellIndex) || input.cellIndex < 0 || input.cellIndex >= cells) {
     throw new GradingError("BAD_REQUEST", `Cell ${input.cellIndex + 1} does not exist: the notebook has ${cells} cells.`);
   }
-  return prisma.cellComment.create({ data: { submissionId: sub.id, authorId: input.authorId, cellIndex: input.cellIndex, body }, select: { id: true, cellIndex: true, body: true, createdAt: true } });
+  // The comment and its first revision in one step, so its history starts with what its author wrote.
+  return prisma.$transaction(async (tx) => {
+    const comment = await tx.cellComment.create({ data: { submissionId: sub.id, authorId: input.authorId, cellIndex: input.cellIndex, body }, select: { id: true, cellIndex: true, body: true, createdAt: true } });
+    const { id: documentId } = await createDocument(tx, "cell-comment", { cellCommentId: comment.id });
+    await saveRevisionIn(tx, { documentId, baseNumber: 0, body, authorId: input.authorId });
+    return comment;
+  }, REVISION_TRANSACTION);
 }
 
 async function ownComment(prisma: PrismaClient, id: string, user: PublicUser) {
