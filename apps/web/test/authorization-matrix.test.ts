@@ -94,15 +94,18 @@ const PROCEDURES: Record<string, { input: (f: Fixture) => unknown; expect: Expec
   "operations.jobs.cancel": { input: (f) => ({ id: f.runningJobId }), expect: ADMINS },
   "grading.queue": { input: () => ({ assignment: "open-hw", review: "returned" }), expect: GRADERS },
   "grading.submission": { input: (f) => ({ id: f.submissionId }), expect: GRADERS },
-  "grading.saveReview": { input: (f) => ({ submissionId: f.submissionId, scores: { runs: 1 }, feedback: "Well done", action: "return" }), expect: GRADERS },
+  "grading.saveReview": { input: (f) => ({ submissionId: f.submissionId, scores: { runs: 1 }, feedback: "Well done", feedbackBaseNumber: 0, action: "return" }), expect: GRADERS },
   "grading.addComment": { input: (f) => ({ submissionId: f.submissionId, cellIndex: 0, body: "Look here" }), expect: GRADERS },
   // The comment's author is the grader; admins may edit anyone's.
-  "grading.editComment": { input: (f) => ({ id: f.commentId, body: "Edited" }), expect: GRADERS },
+  "grading.editComment": { input: (f) => ({ id: f.commentId, body: "Edited", baseNumber: 0 }), expect: GRADERS },
   "grading.deleteComment": { input: (f) => ({ id: f.commentId }), expect: GRADERS },
   "grading.answerRegrade": {
     input: (f) => ({ id: f.regradeId, answer: "Checked again: the score stands." }),
     expect: GRADERS,
   },
+  // Histories are the graders' (students see only the current returned text, through myFeedback).
+  "grading.history": { input: (f) => ({ text: { of: "feedback", submissionId: f.submissionId } }), expect: GRADERS },
+  "grading.historyDiff": { input: (f) => ({ text: { of: "comment", commentId: f.commentId }, from: 0, to: 0 }), expect: GRADERS },
   "grading.myFeedback": { input: (f) => ({ submissionId: f.submissionId }), expect: OWNER_ONLY },
   "grading.requestRegrade": { input: (f) => ({ submissionId: f.submissionId, reason: "Please check cell 1." }), expect: OWNER_ONLY },
 };

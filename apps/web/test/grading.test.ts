@@ -8,6 +8,7 @@ import { csvCell, toCsv } from "~/server/grading/csv";
 import { handleGradesExport } from "~/server/grading/export";
 import { checkRubricScores, RubricError } from "~/server/grading/rubric";
 import { getAssignments } from "~/server/homework/assignments";
+import { commentForEdit } from "~/server/revisions/feedback";
 import { createCaller } from "~/server/trpc/root";
 import { eachBackend } from "./support/backends";
 
@@ -78,6 +79,20 @@ eachBackend((db) => {
     const grader2 = await prisma().user.update({ where: { id: g2.id }, data: { role: "grader" }, select: { id: true, email: true, name: true, role: true } });
     return { admin, alice, bob, grader, grader2 };
   }
+  type Caller = ReturnType<typeof caller>;
+  /** Saves a review from the revision the grader's page shows (as the review form does). */
+  async function saveReview(c: Caller, input: Omit<Parameters<Caller["grading"]["saveReview"]>[0], "feedbackBaseNumber">) {
+    const { feedback } = await c.grading.submission({ id: input.submissionId });
+    const result = await c.grading.saveReview({ ...input, feedbackBaseNumber: feedback.baseNumber });
+    if (result.outcome !== "saved") throw new Error(`expected a saved review, got ${JSON.stringify(result)}`);
+    return result;
+  }
+  async function editComment(c: Caller, input: { id: string; body: string }) {
+    const { baseNumber } = await commentForEdit(prisma(), input.id);
+    const result = await c.grading.editComment({ ...input, baseNumber });
+    if (result.outcome !== "saved") throw new Error(`expected a saved comment, got ${JSON.stringify(result)}`);
+    return result;
+  }
   async function scored(userId: string, createdAt = new Date()) {
     const sub = await storeSubmission(prisma(), userId, "graded-hw", createdAt);
     await scoreJob(prisma(), sub.jobId, [0.2, 0.9], [0.3, 0.85]);
@@ -89,15 +104,15 @@ eachBackend((db) => {
       const { alice, grader } = await people();
       const sub = await scored(alice.id);
       const g = caller(grader);
-      await g.grading.saveReview({ submissionId: sub.id, scores: { runs: 3 }, feedback: "Draft *thoughts*", action: "draft" });
+      await saveReview(g, { submissionId: sub.id, scores: { runs: 3 }, feedback: "Draft *thoughts*", action: "draft" });
       const draftSeen = await caller(alice).grading.myFeedback({ submissionId: sub.id });
       expect(draftSeen.review).toBeNull();
       expect(draftSeen.canRequestRegrade).toBe(false);
       expect(await prisma().notification.count({ where: { userId: alice.id, kind: "review-returned" } })).toBe(0);
 
-      expect(await fails(g.grading.saveReview({ submissionId: sub.id, scores: { runs: 3 }, feedback: "", action: "return" }))).toBe("BAD_REQUEST");
-      expect(await fails(g.grading.saveReview({ submissionId: sub.id, scores: { runs: 9, explains: 1 }, feedback: "", action: "draft" }))).toBe("BAD_REQUEST");
-      const returned = await g.grading.saveReview({ submissionId: sub.id, scores: { runs: 3, explains: 1.5 }, feedback: "Good **work**", action: "return" });
+      expect(await fails(saveReview(g, { submissionId: sub.id, scores: { runs: 3 }, feedback: "", action: "return" }))).toBe("BAD_REQUEST");
+      expect(await fails(saveReview(g, { submissionId: sub.id, scores: { runs: 9, explains: 1 }, feedback: "", action: "draft" }))).toBe("BAD_REQUEST");
+      const returned = await saveReview(g, { submissionId: sub.id, scores: { runs: 3, explains: 1.5 }, feedback: "Good **work**", action: "return" });
       expect(returned.status).toBe("returned");
       expect(returned.returnedAt).toBeInstanceOf(Date);
 
@@ -109,7 +124,7 @@ eachBackend((db) => {
       expect(note.link).toBe(`/homework/submissions/${sub.id}`);
 
       // Once returned, a draft save would hide it again: refused; returning again publishes the change.
-      expect(await fails(g.grading.saveReview({ submissionId: sub.id, scores: { runs: 2 }, feedback: "", action: "draft" }))).toBe("BAD_REQUEST");
+      expect(await fails(saveReview(g, { submissionId: sub.id, scores: { runs: 2 }, feedback: "", action: "draft" }))).toBe("BAD_REQUEST");
       const view = await g.grading.submission({ id: sub.id });
       expect(view.review).toMatchObject({ status: "returned", scores: { runs: 3, explains: 1.5 } });
       expect(view.student.email).toBe("alice@example.com");
@@ -124,10 +139,10 @@ eachBackend((db) => {
       expect(await fails(caller(grader).grading.addComment({ submissionId: "nope", cellIndex: 0, body: "x" }))).toBe("NOT_FOUND");
       expect((await caller(alice).grading.myFeedback({ submissionId: sub.id })).comments).toEqual([]);
 
-      expect(await fails(caller(grader2).grading.editComment({ id: comment.id, body: "mine now" }))).toBe("FORBIDDEN");
-      const edited = await caller(grader).grading.editComment({ id: comment.id, body: "Nice cell, edited" });
+      expect(await fails(editComment(caller(grader2), { id: comment.id, body: "mine now" }))).toBe("FORBIDDEN");
+      const edited = await editComment(caller(grader), { id: comment.id, body: "Nice cell, edited" });
       expect(edited.editedAt).toBeInstanceOf(Date);
-      await caller(grader).grading.saveReview({ submissionId: sub.id, scores: { runs: 4, explains: 2 }, feedback: "", action: "return" });
+      await saveReview(caller(grader), { submissionId: sub.id, scores: { runs: 4, explains: 2 }, feedback: "", action: "return" });
       const seen = await caller(alice).grading.myFeedback({ submissionId: sub.id });
       expect(seen.comments).toMatchObject([{ cellIndex: 0, body: "Nice cell, edited" }]);
       // Another student learns nothing, not even that it exists.
@@ -144,7 +159,7 @@ eachBackend((db) => {
       const sub = await scored(alice.id);
       const ask = (user: PublicUser, reason = "Please look at cell 1 again") => caller(user).grading.requestRegrade({ submissionId: sub.id, reason });
       expect(await fails(ask(alice))).toBe("BAD_REQUEST");
-      await caller(grader).grading.saveReview({ submissionId: sub.id, scores: { runs: 2, explains: 1 }, feedback: "ok", action: "return" });
+      await saveReview(caller(grader), { submissionId: sub.id, scores: { runs: 2, explains: 1 }, feedback: "ok", action: "return" });
       expect(await fails(ask(bob))).toBe("NOT_FOUND");
       expect(await fails(ask(alice, " "))).toBe("BAD_REQUEST");
       // Two at once: exactly one wins.
@@ -172,7 +187,7 @@ eachBackend((db) => {
     it("tells every grader and admin of a new request, linking to its grading page", async () => {
       const { alice, grader, grader2, admin, bob } = await people();
       const sub = await scored(alice.id);
-      await caller(grader).grading.saveReview({ submissionId: sub.id, scores: { runs: 2, explains: 1 }, feedback: "ok", action: "return" });
+      await saveReview(caller(grader), { submissionId: sub.id, scores: { runs: 2, explains: 1 }, feedback: "ok", action: "return" });
       await caller(alice).grading.requestRegrade({ submissionId: sub.id, reason: "Cell 2 explains the model." });
       const notes = await prisma().notification.findMany({ where: { kind: "regrade-requested" }, select: { userId: true, title: true, body: true, link: true } });
       expect(notes.map((n) => n.userId).sort()).toEqual([admin.id, grader.id, grader2.id].sort());
@@ -185,7 +200,7 @@ eachBackend((db) => {
     it("changes the points and returns the review with the answer in one step, notifying the student once", async () => {
       const { alice, grader } = await people();
       const sub = await scored(alice.id);
-      await caller(grader).grading.saveReview({ submissionId: sub.id, scores: { runs: 2, explains: 1 }, feedback: "ok", action: "return" });
+      await saveReview(caller(grader), { submissionId: sub.id, scores: { runs: 2, explains: 1 }, feedback: "ok", action: "return" });
       await caller(alice).grading.requestRegrade({ submissionId: sub.id, reason: "It runs end to end." });
       const request = await prisma().regradeRequest.findFirstOrThrow();
       const before = await prisma().notification.count({ where: { userId: alice.id } });
@@ -214,9 +229,9 @@ eachBackend((db) => {
       const queued = await storeSubmission(prisma(), bob.id, "graded-hw", t(3));
       const other = await storeSubmission(prisma(), alice.id, "open-hw", t(4));
       await prisma().job.update({ where: { id: other.jobId }, data: { status: "failed", failureReason: "timeout", finishedAt: t(5) } });
-      await caller(grader).grading.saveReview({ submissionId: b1.id, scores: { runs: 1, explains: 1 }, feedback: "", action: "return" });
+      await saveReview(caller(grader), { submissionId: b1.id, scores: { runs: 1, explains: 1 }, feedback: "", action: "return" });
       await caller(bob).grading.requestRegrade({ submissionId: b1.id, reason: "why" });
-      await caller(grader).grading.saveReview({ submissionId: a1.id, scores: { runs: 1 }, feedback: "", action: "draft" });
+      await saveReview(caller(grader), { submissionId: a1.id, scores: { runs: 1 }, feedback: "", action: "draft" });
 
       const q = (input: Parameters<ReturnType<typeof caller>["grading"]["queue"]>[0]) => caller(grader).grading.queue(input);
       const all = await q({});
@@ -254,7 +269,7 @@ eachBackend((db) => {
       const subs = [];
       for (let i = 0; i < 27; i++) subs.push(await scored(alice.id, new Date(Date.UTC(2026, 0, 1, 0, i))));
       const late = subs[26]!;
-      await caller(grader).grading.saveReview({ submissionId: late.id, scores: { runs: 1, explains: 1 }, feedback: "", action: "return" });
+      await saveReview(caller(grader), { submissionId: late.id, scores: { runs: 1, explains: 1 }, feedback: "", action: "return" });
       await caller(alice).grading.requestRegrade({ submissionId: late.id, reason: "r" });
       const p1 = await caller(grader).grading.queue({ page: 1 });
       const p2 = await caller(grader).grading.queue({ page: 2 });
@@ -271,9 +286,9 @@ eachBackend((db) => {
       const a1 = await scored(alice.id, new Date(Date.UTC(2026, 0, 1)));
       const a2 = await scored(alice.id, new Date(Date.UTC(2026, 0, 2)));
       const b1 = await scored(bob.id, new Date(Date.UTC(2026, 0, 3)));
-      await caller(grader).grading.saveReview({ submissionId: a1.id, scores: { runs: 4, explains: 2 }, feedback: "", action: "return" });
-      await caller(grader).grading.saveReview({ submissionId: a2.id, scores: { runs: 3, explains: 0.5 }, feedback: "", action: "return" });
-      await caller(grader).grading.saveReview({ submissionId: b1.id, scores: { runs: 1 }, feedback: "", action: "draft" });
+      await saveReview(caller(grader), { submissionId: a1.id, scores: { runs: 4, explains: 2 }, feedback: "", action: "return" });
+      await saveReview(caller(grader), { submissionId: a2.id, scores: { runs: 3, explains: 0.5 }, feedback: "", action: "return" });
+      await saveReview(caller(grader), { submissionId: b1.id, scores: { runs: 1 }, feedback: "", action: "draft" });
       const assignments = await getAssignments();
       const get = (user: PublicUser | null, query: string) => handleGradesExport(prisma(), user, new URL(`http://localhost/api/grading/export${query}`), assignments);
 

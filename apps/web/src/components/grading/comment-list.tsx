@@ -2,6 +2,7 @@ import { formatWhen } from "~/components/homework/format";
 import { CommentActions } from "./comment-actions";
 import styles from "./grading.module.css";
 import { Markdown } from "./markdown";
+import { TextHistory } from "./text-history";
 
 export interface CommentItem {
   id: string;
@@ -9,6 +10,8 @@ export interface CommentItem {
   body: string;
   author: string;
   authorId?: string | null;
+  /** the revision `body` is (the grader's view only): sent back with an edit */
+  baseNumber?: number;
   createdAt: Date;
   editedAt: Date | null;
 }
@@ -26,7 +29,8 @@ export function CommentList({ comments, editor }: { comments: CommentItem[]; edi
             {c.editedAt ? <span>(edited)</span> : null}
           </div>
           <Markdown text={c.body} />
-          {editor && (editor.admin || editor.id === c.authorId) ? <CommentActions id={c.id} body={c.body} /> : null}
+          {editor && (editor.admin || editor.id === c.authorId) ? <CommentActions id={c.id} body={c.body} baseNumber={c.baseNumber ?? 0} /> : null}
+          {editor && c.editedAt ? <TextHistory text={{ of: "comment", commentId: c.id }} label="Comment history" /> : null}
         </li>
       ))}
     </ul>

@@ -1,10 +1,13 @@
 import type { RubricCriterion } from "@course/content";
-import type { PrismaClient } from "@course/db";
+import type { Prisma, PrismaClient } from "@course/db";
+import { diffTexts, type MergeRegion } from "@course/revisions";
 import { readNotebook } from "@course/notebook";
 import { hasRole } from "../auth/roles";
 import type { PublicUser } from "../auth/users";
 import { GradingError } from "./errors";
 import { notify } from "../notifications/notify";
+import { createDocument, diffRevisions, listRevisions, REVISION_TRANSACTION, RevisionError, saveRevisionIn } from "../revisions/documents";
+import { commentForEdit, feedbackForEdit, saveCommentRevision, saveFeedbackRevisionIn } from "../revisions/feedback";
 import { checkRubricScores, RubricError, rubricTotal, storedScores, type RubricScores } from "./rubric";
 
 export const MAX_FEEDBACK = 20_000;
@@ -33,13 +36,37 @@ export interface SaveReviewInput {
   graderId: string;
   scores: Record<string, number | null>;
   feedback: string;
+  /** the feedback revision the grader's text started from (`feedbackBaseNumber` of the grader's view; 0 for a new review) */
+  feedbackBaseNumber: number;
   /** "draft" keeps it from the student; "return" publishes it and notifies them. */
   action: "draft" | "return";
+}
+
+/** What a grader is shown when their feedback overlaps changes saved meanwhile: nothing was saved, not even the scores. */
+export interface FeedbackConflict {
+  /** the grader's own text, to keep in the box */
+  mine: string;
+  /** the feedback as saved meanwhile (revision `currentNumber`) */
+  theirs: string;
+  regions: MergeRegion[];
+  /** the base for the next save */
+  currentNumber: number;
+  /** who saved the revisions the grader had not seen */
+  by: string[];
+}
+
+/** Rolls the review's transaction back (scores included) when its feedback conflicts. */
+class FeedbackConflictError extends Error {
+  constructor(readonly conflict: FeedbackConflict) {
+    super("The feedback conflicts with changes saved meanwhile.");
+  }
 }
 
 /**
  * Saves a grader's review. A returned review stays returned: changes to it are published with "return" again (which
  * notifies the student again); saving it as a draft is refused so a student never loses feedback they have seen.
+ * The feedback is saved as a revision (server/revisions): when another grader saved it meanwhile the two are merged,
+ * and when the edits overlap nothing is saved and the conflict comes back (`outcome: "conflict"`) with the grader's text.
  */
 export async function saveReview(prisma: PrismaClient, input: SaveReviewInput, rubric: readonly RubricCriterion[]) {
   const feedback = input.feedback.trim();
@@ -51,35 +78,62 @@ export async function saveReview(prisma: PrismaClient, input: SaveReviewInput, r
     if (error instanceof RubricError) throw new GradingError("BAD_REQUEST", error.message);
     throw error;
   }
-  return prisma.$transaction(async (tx) => {
-    const sub = await tx.submission.findUnique({ where: { id: input.submissionId }, select: { id: true, userId: true, fileName: true, review: { select: { status: true } } } });
-    if (!sub) throw new GradingError("NOT_FOUND", "No such submission.");
-    if (input.action === "draft" && sub.review?.status === "returned") {
-      throw new GradingError("BAD_REQUEST", "This review was already returned; use “Return to student” to publish changes.");
-    }
-    const now = new Date();
-    const data = {
-      graderId: input.graderId,
-      scores,
-      feedback,
-      ...(input.action === "return" ? { status: "returned" as const, returnedAt: now } : {}),
-    };
-    const review = await tx.review.upsert({
-      where: { submissionId: sub.id },
-      create: { submissionId: sub.id, ...data },
-      update: data,
-      select: { id: true, status: true, returnedAt: true, updatedAt: true, scores: true, feedback: true },
-    });
-    if (input.action === "return") {
-      const { total, max } = rubricTotal(rubric, scores);
-      await notify(tx, sub.userId, "review-returned", {
-        title: `${sub.fileName} was reviewed: ${total}/${max} points`,
-        body: "A grader returned your homework with scores and feedback.",
-        link: submissionLink(sub.id),
+  try {
+    const saved = await prisma.$transaction(async (tx) => {
+      // Lock the submission first: two first saves of its review would otherwise both try to create the Review row.
+      await tx.$queryRaw`SELECT id FROM "Submission" WHERE id = ${input.submissionId} FOR UPDATE`;
+      const sub = await tx.submission.findUnique({ where: { id: input.submissionId }, select: { id: true, userId: true, fileName: true, review: { select: { status: true } } } });
+      if (!sub) throw new GradingError("NOT_FOUND", "No such submission.");
+      if (input.action === "draft" && sub.review?.status === "returned") {
+        throw new GradingError("BAD_REQUEST", "This review was already returned; use “Return to student” to publish changes.");
+      }
+      const now = new Date();
+      // The feedback column is written only by the revisions module; a new review starts from the empty revision 0.
+      // The grader and scores are set after the feedback is saved, so older feedback taken into the history keeps
+      // its own author.
+      const { id: reviewId } = await tx.review.upsert({
+        where: { submissionId: sub.id },
+        create: { submissionId: sub.id, graderId: input.graderId, scores, feedback: "" },
+        update: {},
+        select: { id: true },
       });
-    }
-    return review;
+      const result = await saveFeedbackRevisionIn(tx, { reviewId, baseNumber: input.feedbackBaseNumber, body: feedback, authorId: input.graderId });
+      if (result.status === "conflict") {
+        const by = await authorsBetween(tx, { reviewId }, input.feedbackBaseNumber, result.currentNumber + 1);
+        throw new FeedbackConflictError({ mine: result.mine, theirs: result.theirs, regions: result.regions, currentNumber: result.currentNumber, by });
+      }
+      const mergedWith = result.status === "saved" && result.merged ? await authorsBetween(tx, { reviewId }, input.feedbackBaseNumber, result.number) : [];
+      const review = await tx.review.update({
+        where: { id: reviewId },
+        data: { graderId: input.graderId, scores, ...(input.action === "return" ? { status: "returned" as const, returnedAt: now } : {}) },
+        select: { id: true, status: true, returnedAt: true, updatedAt: true, scores: true, feedback: true },
+      });
+      if (input.action === "return") {
+        const { total, max } = rubricTotal(rubric, scores);
+        await notify(tx, sub.userId, "review-returned", {
+          title: `${sub.fileName} was reviewed: ${total}/${max} points`,
+          body: "A grader returned your homework with scores and feedback.",
+          link: submissionLink(sub.id),
+        });
+      }
+      return { ...review, feedbackBaseNumber: result.number, mergedWith };
+    }, REVISION_TRANSACTION);
+    return { outcome: "saved" as const, ...saved };
+  } catch (error) {
+    if (error instanceof FeedbackConflictError) return { outcome: "conflict" as const, conflict: error.conflict };
+    if (error instanceof RevisionError) throw new GradingError(error.code === "NOT_FOUND" ? "NOT_FOUND" : "BAD_REQUEST", error.message);
+    throw error;
+  }
+}
+
+/** Names of the authors of the revisions numbered above `after` and below `before` (saved by someone meanwhile). */
+async function authorsBetween(db: Prisma.TransactionClient | PrismaClient, owner: { reviewId: string } | { cellCommentId: string }, after: number, before: number): Promise<string[]> {
+  const rows = await db.revision.findMany({
+    where: { document: "reviewId" in owner ? { reviewId: owner.reviewId } : { cellCommentId: owner.cellCommentId }, number: { gt: after, lt: before } },
+    orderBy: { number: "asc" },
+    select: { author: { select: { name: true, email: true } } },
   });
+  return [...new Set(rows.map((r) => (r.author ? (r.author.name ?? r.author.email) : "someone")))];
 }
 
 async function commentableSubmission(prisma: PrismaClient, submissionId: string) {
@@ -103,7 +157,13 @@ export async function addCellComment(prisma: PrismaClient, input: { submissionId
   if (!Number.isInteger(input.cellIndex) || input.cellIndex < 0 || input.cellIndex >= cells) {
     throw new GradingError("BAD_REQUEST", `Cell ${input.cellIndex + 1} does not exist: the notebook has ${cells} cells.`);
   }
-  return prisma.cellComment.create({ data: { submissionId: sub.id, authorId: input.authorId, cellIndex: input.cellIndex, body }, select: { id: true, cellIndex: true, body: true, createdAt: true } });
+  // The comment and its first revision in one step, so its history starts with what its author wrote.
+  return prisma.$transaction(async (tx) => {
+    const comment = await tx.cellComment.create({ data: { submissionId: sub.id, authorId: input.authorId, cellIndex: input.cellIndex, body }, select: { id: true, cellIndex: true, body: true, createdAt: true } });
+    const { id: documentId } = await createDocument(tx, "cell-comment", { cellCommentId: comment.id });
+    await saveRevisionIn(tx, { documentId, baseNumber: 0, body, authorId: input.authorId });
+    return comment;
+  }, REVISION_TRANSACTION);
 }
 
 async function ownComment(prisma: PrismaClient, id: string, user: PublicUser) {
@@ -113,10 +173,38 @@ async function ownComment(prisma: PrismaClient, id: string, user: PublicUser) {
   return comment;
 }
 
-export async function editCellComment(prisma: PrismaClient, input: { id: string; user: PublicUser; body: string }) {
+/**
+ * Its author (or an admin) edits a comment from revision `baseNumber` (the view's `baseNumber`): merged over edits
+ * saved meanwhile, or a conflict (`outcome: "conflict"`, nothing saved) carrying the editor's text.
+ */
+export async function editCellComment(prisma: PrismaClient, input: { id: string; user: PublicUser; body: string; baseNumber: number }) {
   const body = checkBody(input.body, MAX_COMMENT, "The comment");
   await ownComment(prisma, input.id, input.user);
-  return prisma.cellComment.update({ where: { id: input.id }, data: { body, editedAt: new Date() }, select: { id: true, body: true, editedAt: true } });
+  const result = await revisionErrors(() => saveCommentRevision(prisma, { commentId: input.id, baseNumber: input.baseNumber, body, authorId: input.user.id }));
+  if (result.status === "conflict") {
+    const by = await authorsBetween(prisma, { cellCommentId: input.id }, input.baseNumber, result.currentNumber + 1);
+    const conflict: FeedbackConflict = {
+      mine: result.mine,
+      theirs: result.theirs,
+      regions: result.regions,
+      currentNumber: result.currentNumber,
+      by,
+    };
+    return { outcome: "conflict" as const, conflict };
+  }
+  const comment = await prisma.cellComment.findUniqueOrThrow({ where: { id: input.id }, select: { id: true, body: true, editedAt: true } });
+  const merged = result.status === "saved" && result.merged;
+  const mergedWith = merged ? await authorsBetween(prisma, { cellCommentId: input.id }, input.baseNumber, result.number) : [];
+  return { outcome: "saved" as const, ...comment, baseNumber: result.number, merged, mergedWith };
+}
+
+async function revisionErrors<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof RevisionError) throw new GradingError(error.code === "NOT_FOUND" ? "NOT_FOUND" : "BAD_REQUEST", error.message);
+    throw error;
+  }
 }
 
 export async function deleteCellComment(prisma: PrismaClient, input: { id: string; user: PublicUser }) {
@@ -256,13 +344,20 @@ export async function graderView(prisma: PrismaClient, submissionId: string, rub
       fileName: true,
       createdAt: true,
       user: { select: { id: true, email: true, name: true } },
-      review: { select: { status: true, scores: true, feedback: true, returnedAt: true, updatedAt: true, grader: { select: { name: true, email: true } } } },
+      review: { select: { id: true, status: true, scores: true, feedback: true, returnedAt: true, updatedAt: true, grader: { select: { name: true, email: true } } } },
       cellComments: { orderBy: [{ cellIndex: "asc" }, { createdAt: "asc" }], select: commentSelect },
       regradeRequests: { orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: regradeSelect },
     },
   });
   if (!sub) throw new GradingError("NOT_FOUND", "No such submission.");
   const scores = storedScores(sub.review?.scores ?? {});
+  // The editors' texts and bases come from the revision history (what a save is merged against), not the columns.
+  const [feedback, comments] = await revisionErrors(() =>
+    Promise.all([
+      sub.review ? feedbackForEdit(prisma, sub.review.id) : { baseNumber: 0, body: "" },
+      Promise.all(sub.cellComments.map(async (c) => ({ ...c, edit: await commentForEdit(prisma, c.id) }))),
+    ]),
+  );
   return {
     id: sub.id,
     assignmentSlug: sub.assignmentSlug,
@@ -272,9 +367,51 @@ export async function graderView(prisma: PrismaClient, submissionId: string, rub
     review: sub.review
       ? { status: sub.review.status, scores, feedback: sub.review.feedback, returnedAt: sub.review.returnedAt, updatedAt: sub.review.updatedAt, grader: sub.review.grader?.name ?? sub.review.grader?.email ?? null }
       : null,
+    /** the feedback text for the editor and the revision it is (send it back as `feedbackBaseNumber`; 0 before any review) */
+    feedback: { body: feedback.body, baseNumber: feedback.baseNumber },
     rubric: (rubric ?? []).map((c) => ({ ...c, points: scores[c.id] ?? null })),
     total: rubricTotal(rubric ?? [], scores),
-    comments: sub.cellComments.map((c) => ({ id: c.id, cellIndex: c.cellIndex, body: c.body, createdAt: c.createdAt, editedAt: c.editedAt, authorId: c.author?.id ?? null, author: c.author?.name ?? c.author?.email ?? "A grader" })),
+    comments: comments.map((c) => ({
+      id: c.id,
+      cellIndex: c.cellIndex,
+      body: c.edit.body,
+      baseNumber: c.edit.baseNumber,
+      createdAt: c.createdAt,
+      editedAt: c.editedAt,
+      authorId: c.author?.id ?? null,
+      author: c.author?.name ?? c.author?.email ?? "A grader",
+    })),
     regrades: sub.regradeRequests.map((r) => ({ id: r.id, reason: r.reason, status: r.status, answer: r.answer, answeredAt: r.answeredAt, createdAt: r.createdAt, answeredBy: r.answeredBy?.name ?? r.answeredBy?.email ?? null })),
   };
+}
+
+/** A text of the grading whose history graders may read: a review's feedback or a cell comment. */
+export type GradingText = { of: "feedback"; submissionId: string } | { of: "comment"; commentId: string };
+
+async function documentOf(prisma: PrismaClient, text: GradingText): Promise<string | null> {
+  if (text.of === "feedback") {
+    const sub = await prisma.submission.findUnique({ where: { id: text.submissionId }, select: { review: { select: { feedbackDocument: { select: { id: true } } } } } });
+    if (!sub) throw new GradingError("NOT_FOUND", "No such submission.");
+    return sub.review?.feedbackDocument?.id ?? null;
+  }
+  const comment = await prisma.cellComment.findUnique({ where: { id: text.commentId }, select: { document: { select: { id: true } } } });
+  if (!comment) throw new GradingError("NOT_FOUND", "No such comment.");
+  return comment.document?.id ?? null;
+}
+
+/** The revisions of a feedback or comment, newest first ([] before its first save); graders only, students see the current returned text. */
+export async function gradingTextHistory(prisma: PrismaClient, text: GradingText) {
+  const documentId = await documentOf(prisma, text);
+  const revisions = documentId ? await listRevisions(prisma, documentId) : [];
+  return revisions.map((r) => ({ number: r.number, author: r.authorName ?? "someone", createdAt: r.createdAt, summary: r.summary, baseNumber: r.baseNumber, merged: r.merged }));
+}
+
+/** The diff between two revisions (0: the empty text) of a feedback or comment. */
+export async function gradingTextDiff(prisma: PrismaClient, text: GradingText, from: number, to: number) {
+  const documentId = await documentOf(prisma, text);
+  if (!documentId) {
+    if (from === 0 && to === 0) return diffTexts("", "");
+    throw new GradingError("NOT_FOUND", `Revision ${Math.max(from, to)} of this text does not exist`);
+  }
+  return revisionErrors(() => diffRevisions(prisma, documentId, from, to));
 }

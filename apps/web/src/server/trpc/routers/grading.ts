@@ -3,13 +3,30 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { GradingError } from "../../grading/errors";
 import { gradingQueue, JOB_FILTERS, QUEUE_GROUPINGS, REVIEW_FILTERS } from "../../grading/queue";
-import { addCellComment, answerRegrade, deleteCellComment, editCellComment, graderView, requestRegrade, saveReview, studentFeedback } from "../../grading/reviews";
+import {
+  addCellComment,
+  answerRegrade,
+  deleteCellComment,
+  editCellComment,
+  graderView,
+  gradingTextDiff,
+  gradingTextHistory,
+  requestRegrade,
+  saveReview,
+  studentFeedback,
+} from "../../grading/reviews";
 import { getAssignment, getAssignments } from "../../homework/assignments";
 import { createTRPCRouter, protectedProcedure, roleProcedure } from "../init";
 
 const idInput = z.string().min(1).max(100);
 const slug = z.string().regex(SLUG).max(100);
 const graderProcedure = roleProcedure("grader");
+const revisionNumber = z.number().int().min(0).max(1_000_000);
+/** A text whose history graders read: a submission's review feedback, or a cell comment. */
+const gradingText = z.discriminatedUnion("of", [
+  z.object({ of: z.literal("feedback"), submissionId: idInput }).strict(),
+  z.object({ of: z.literal("comment"), commentId: idInput }).strict(),
+]);
 
 async function mapErrors<T>(work: () => Promise<T>): Promise<T> {
   try {
@@ -54,13 +71,18 @@ export const gradingRouter = createTRPCRouter({
     mapErrors(async () => graderView(ctx.db.prisma, input.id, await rubricOf(input.id, ctx.db.prisma))),
   ),
 
-  /** Saves the rubric scores and feedback as a draft, or returns them to the student (who is notified). */
+  /**
+   * Saves the rubric scores and feedback as a draft, or returns them to the student (who is notified). The feedback
+   * is merged over revisions saved since `feedbackBaseNumber`; overlapping edits save nothing and come back as
+   * `{ outcome: "conflict", conflict: { mine, theirs, regions, currentNumber, by } }`.
+   */
   saveReview: graderProcedure
     .input(
       z.object({
         submissionId: idInput,
         scores: z.record(z.string().max(100), z.number().nullable()),
         feedback: z.string().max(20_000),
+        feedbackBaseNumber: revisionNumber,
         action: z.enum(["draft", "return"]),
       }),
     )
@@ -76,9 +98,9 @@ export const gradingRouter = createTRPCRouter({
     .input(z.object({ submissionId: idInput, cellIndex: z.number().int().min(0).max(100_000), body: z.string().max(5_000) }))
     .mutation(({ ctx, input }) => mapErrors(() => addCellComment(ctx.db.prisma, { ...input, authorId: ctx.user.id }))),
 
-  /** Its author (or an admin) edits a comment. */
+  /** Its author (or an admin) edits a comment from revision `baseNumber` (merged, or a conflict like saveReview's). */
   editComment: graderProcedure
-    .input(z.object({ id: idInput, body: z.string().max(5_000) }))
+    .input(z.object({ id: idInput, body: z.string().max(5_000), baseNumber: revisionNumber }))
     .mutation(({ ctx, input }) => mapErrors(() => editCellComment(ctx.db.prisma, { ...input, user: ctx.user }))),
 
   deleteComment: graderProcedure.input(z.object({ id: idInput })).mutation(({ ctx, input }) => mapErrors(() => deleteCellComment(ctx.db.prisma, { id: input.id, user: ctx.user }))),
@@ -94,6 +116,14 @@ export const gradingRouter = createTRPCRouter({
         return answerRegrade(ctx.db.prisma, { ...input, graderId: ctx.user.id }, rubric);
       }),
     ),
+
+  /** The revisions of a feedback or cell comment, newest first (graders only: students see the current returned text). */
+  history: graderProcedure.input(z.object({ text: gradingText })).query(({ ctx, input }) => mapErrors(() => gradingTextHistory(ctx.db.prisma, input.text))),
+
+  /** The diff between two revisions of a feedback or cell comment (0: the empty text). */
+  historyDiff: graderProcedure
+    .input(z.object({ text: gradingText, from: revisionNumber, to: revisionNumber }))
+    .query(({ ctx, input }) => mapErrors(() => gradingTextDiff(ctx.db.prisma, input.text, input.from, input.to))),
 
   /** The student's own returned review, cell comments and regrade history (NOT_FOUND for anyone else's). */
   myFeedback: protectedProcedure.input(z.object({ submissionId: idInput })).query(({ ctx, input }) =>

@@ -8,6 +8,7 @@ import styles from "~/components/grading/grading.module.css";
 import { Markdown } from "~/components/grading/markdown";
 import { RegradeHistory } from "~/components/grading/regrade-history";
 import { ReviewForm } from "~/components/grading/review-form";
+import { TextHistory } from "~/components/grading/text-history";
 import { explainFailure, failureDetails } from "~/components/homework/failure";
 import { FailureView } from "~/components/homework/failure-view";
 import { formatAccuracy, formatLogLoss, formatWhen } from "~/components/homework/format";
@@ -100,7 +101,13 @@ export default async function GradeSubmissionPage({ params }: Props) {
           ) : null}
         </section>
       ) : null}
-      <ReviewForm key={view.review?.updatedAt.toISOString() ?? "new"} submissionId={id} rubric={view.rubric} feedback={view.review?.feedback ?? ""} status={view.review?.status ?? null} />
+      {/* Keyed by the submission only: a refresh after a save must not reset the text a grader is typing (saves merge). */}
+      <ReviewForm key={id} submissionId={id} rubric={view.rubric} feedback={view.feedback.body} feedbackBaseNumber={view.feedback.baseNumber} status={view.review?.status ?? null} />
+      {view.review ? (
+        <section className="card" aria-label="Feedback history">
+          <TextHistory text={{ of: "feedback", submissionId: id }} label="Feedback history" />
+        </section>
+      ) : null}
       {view.review?.status === "returned" && view.review.feedback ? (
         <section className="card" aria-label="Returned feedback">
           <p className="hint">
