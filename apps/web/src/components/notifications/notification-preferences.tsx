@@ -12,6 +12,8 @@ export function NotificationPreferences() {
   const set = useMutation(trpc.notifications.setPreference.mutationOptions());
   async function change(kind: Parameters<typeof set.mutateAsync>[0]["kind"], channel: { inApp?: boolean; email?: boolean }) {
     const queryKey = trpc.notifications.preferences.queryKey();
+    // A fetch still in flight (the page's own refreshes) would land after the click and undo it: cancel it first.
+    await queryClient.cancelQueries({ queryKey });
     // Shown at once (a checkbox that lags behind the click reads as broken); the server's answer then replaces it.
     queryClient.setQueryData(queryKey, (old) => old?.map((p) => (p.kind === kind ? { ...p, ...channel } : p)));
     await set.mutateAsync({ kind, ...channel }).catch(() => undefined); // the error is shown above the table
