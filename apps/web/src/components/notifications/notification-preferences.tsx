@@ -1,6 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
 import { useTRPC } from "~/trpc/react";
 import { refreshAfterWrite } from "~/trpc/refresh";
 
@@ -10,14 +11,18 @@ export function NotificationPreferences() {
   const queryClient = useQueryClient();
   const prefs = useQuery(trpc.notifications.preferences.queryOptions());
   const set = useMutation(trpc.notifications.setPreference.mutationOptions());
+  // What the visitor just clicked, shown until the server's answer replaces it. React state, not the query cache:
+  // a controlled checkbox is put back unless its state changes within the click itself, and the cache tells its
+  // observers only later.
+  const [clicked, setClicked] = useState<Record<string, { inApp?: boolean; email?: boolean }>>({});
   async function change(kind: Parameters<typeof set.mutateAsync>[0]["kind"], channel: { inApp?: boolean; email?: boolean }) {
-    const queryKey = trpc.notifications.preferences.queryKey();
-    // A fetch still in flight (the page's own refreshes) would land after the click and undo it: cancel it first.
-    await queryClient.cancelQueries({ queryKey });
-    // Shown at once (a checkbox that lags behind the click reads as broken); the server's answer then replaces it.
-    queryClient.setQueryData(queryKey, (old) => old?.map((p) => (p.kind === kind ? { ...p, ...channel } : p)));
+    setClicked((c) => ({ ...c, [kind]: { ...c[kind], ...channel } }));
     await set.mutateAsync({ kind, ...channel }).catch(() => undefined); // the error is shown above the table
-    await refreshAfterWrite(queryClient, { queryKey });
+    await refreshAfterWrite(queryClient, { queryKey: trpc.notifications.preferences.queryKey() });
+    setClicked((c) => {
+      const { [kind]: _done, ...rest } = c;
+      return rest;
+    });
   }
   if (!prefs.data) return prefs.isError ? <div className="alert error" role="alert">{prefs.error.message}</div> : <p className="hint">Loading…</p>;
   return (
@@ -37,7 +42,7 @@ export function NotificationPreferences() {
           </tr>
         </thead>
         <tbody>
-          {prefs.data.map((p) => (
+          {prefs.data.map((saved) => ({ ...saved, ...clicked[saved.kind] })).map((p) => (
             <tr key={p.kind} data-kind={p.kind}>
               <td>
                 <strong>{p.label}</strong>
