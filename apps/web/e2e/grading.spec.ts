@@ -4,6 +4,7 @@ import type { ClaimResponse, CompleteRequest } from "@course/runner/protocol";
 import { SEEDED } from "./support/accounts";
 import { signIn as signInAt, signUp as signUpAt } from "./support/browser";
 import { runnerPost as postAsRunner, testCapabilities } from "./support/runner-api";
+import { tinyNotebook as notebook } from "./support/scored-submission";
 import { startSite, type Site } from "./support/site";
 
 // A private site whose local runner token we know, so this spec plays the runner over the real HTTP API.
@@ -14,25 +15,6 @@ const student = { email: `graded-${stamp}@example.com`, name: "Gina Graded" };
 const other = { email: `nosy-${stamp}@example.com`, name: "Nora Nosy" };
 
 const capabilities = testCapabilities;
-
-function notebook(executed: boolean) {
-  return JSON.stringify({
-    nbformat: 4,
-    nbformat_minor: 5,
-    metadata: { kernelspec: { name: "typescript", display_name: "TypeScript", language: "typescript" } },
-    cells: [
-      { id: "m1", cell_type: "markdown", metadata: {}, source: "# My classifier" },
-      {
-        id: "c1",
-        cell_type: "code",
-        metadata: {},
-        execution_count: executed ? 1 : null,
-        outputs: executed ? [{ output_type: "stream", name: "stdout", text: "accuracy 0.97\n" }] : [],
-        source: 'console.log("accuracy 0.97")',
-      },
-    ],
-  });
-}
 
 const runnerPost = (request: APIRequestContext, path: string, data: unknown) => postAsRunner(request, site.url, token, path, data);
 
