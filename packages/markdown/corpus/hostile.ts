@@ -150,6 +150,8 @@ const big: [string, string][] = [
   ["10,000 unclosed spans", "<span>".repeat(10_000)],
   ["2,000 nested emphasis", `${"*a ".repeat(2_000)}x${" a*".repeat(2_000)}`],
   ["500 nested brackets", `${"[".repeat(500)}x${"](y)".repeat(500)}`],
+  ["10,000 nested brackets (quadratic in GFM autolinks before the paragraph guard)", `${"[".repeat(10_000)}x${"](y)".repeat(10_000)}`],
+  ["a lone [ before 120 KB of words in one paragraph", `[${"ab cd ".repeat(20_000)}`],
   ["2,000 separate quotes", "> x\n\n".repeat(2_000)],
   ["200 KB of text", "word ".repeat(40_000)],
   ["many wiki brackets", "[[".repeat(5_000)],

@@ -75,28 +75,49 @@ export function limitSourceNesting(markdown: string): string {
   return changed ? lines.join("\n") : markdown;
 }
 
-/** Most emphasis, bracket and parenthesis characters one paragraph may use as syntax; later ones are escaped (shown as typed). */
-export const MAX_INLINE_DELIMITERS = 200;
+/** Most emphasis, bracket and parenthesis characters one paragraph may use as syntax; past that they are escaped (shown as typed). */
+export const MAX_INLINE_DELIMITERS = 400;
+
+const DELIMITER = /(?<!\\)[*_[\]()]/g;
 
 /**
- * micromark resolves emphasis (`*`, `_`), link brackets and (GFM autolinks) parentheses in time that grows with the square of their number in
- * one paragraph (10,000 nested `*a` take a minute). Past MAX_INLINE_DELIMITERS in a paragraph, each is escaped
- * (a backslash, or a character reference for brackets and parentheses) so it is plain text; nothing real comes near that many.
+ * Longest run of lines (up to a blank line) in which brackets stay syntax. One unbalanced `[` makes GFM's autolink
+ * literals walk back over the whole paragraph at every later letter: 120 KB after a lone `[` take 9 s.
+ */
+export const MAX_PARAGRAPH_CHARS = 16_000;
+
+/**
+ * micromark resolves emphasis (`*`, `_`), link brackets and (GFM autolinks) parentheses in time that grows with the
+ * square of their number in one paragraph (10,000 nested `*a` take a minute; 10,000 nested `[x](y)` half a minute,
+ * because GFM's autolink literals walk back over every event to the last unbalanced `[` at each letter or digit).
+ * In a paragraph with more than MAX_INLINE_DELIMITERS of them, or longer than MAX_PARAGRAPH_CHARS, every bracket and
+ * parenthesis is escaped, so no `[` is left unbalanced, and emphasis past the limit is escaped too. Links in such a
+ * paragraph show as typed; a blank line starts a new paragraph with the full syntax.
  */
 export function limitInlineDelimiters(markdown: string): string {
   if (markdown.length < MAX_INLINE_DELIMITERS) return markdown;
-  let count = 0;
+  const lines = markdown.split("\n");
   let changed = false;
-  const lines = markdown.split("\n").map((line) => {
-    if (line.trim() === "") {
-      count = 0;
-      return line;
+  let start = 0;
+  const escapeParagraph = (from: number, to: number) => {
+    let count = 0;
+    let chars = 0;
+    for (let i = from; i < to; i++) {
+      count += lines[i]!.match(DELIMITER)?.length ?? 0;
+      chars += lines[i]!.length + 1;
     }
-    return line.replace(/(?<!\\)[*_[\]()]/g, (ch) => {
-      if (++count <= MAX_INLINE_DELIMITERS) return ch;
-      changed = true;
-      return ch === "*" || ch === "_" ? `\\${ch}` : `&#${ch.charCodeAt(0)};`;
-    });
-  });
+    if (count <= MAX_INLINE_DELIMITERS && chars <= MAX_PARAGRAPH_CHARS) return;
+    changed = true;
+    let emphasis = 0;
+    for (let i = from; i < to; i++) {
+      lines[i] = lines[i]!.replace(DELIMITER, (ch) => (ch === "*" || ch === "_" ? (++emphasis <= MAX_INLINE_DELIMITERS ? ch : `\\${ch}`) : `\\${ch}`));
+    }
+  };
+  for (let i = 0; i <= lines.length; i++) {
+    if (i === lines.length || lines[i]!.trim() === "") {
+      escapeParagraph(start, i);
+      start = i + 1;
+    }
+  }
   return changed ? lines.join("\n") : markdown;
 }
