@@ -6,7 +6,7 @@ import styles from "./homework/homework.module.css";
 
 /**
  * The header's unread-notification count, asked for after load so that the header stays the same for every
- * visitor (cached pages). Same look as UnreadBadge; the notifications list refreshes it when it marks them read.
+ * visitor (cached pages); the notifications list refreshes it when it marks them read.
  */
 export function HeaderUnreadBadge() {
   const trpc = useTRPC();

@@ -19,7 +19,7 @@ export function NotificationList() {
   async function mark(ids?: string[]) {
     await markRead.mutateAsync({ ids });
     await refreshAfterWrite(queryClient, { queryKey: trpc.notifications.pathKey() });
-    router.refresh(); // the nav badge is server-rendered
+    router.refresh(); // the page's server-rendered parts
   }
   if (!list.data) return list.isError ? <div className="alert error" role="alert">{list.error.message}</div> : <p className="hint">Loading…</p>;
   if (list.data.length === 0) return <p className="hint">Nothing yet. You will hear here when your submissions are graded.</p>;
@@ -71,7 +71,7 @@ export function MarkReadOnOpen({ link }: { link: string }) {
       .then(async ({ marked }) => {
         if (marked === 0) return;
         await refreshAfterWrite(queryClient, { queryKey: trpc.notifications.pathKey() });
-        router.refresh(); // the nav badge is server-rendered
+        router.refresh(); // the page's server-rendered parts
       })
       .catch(() => undefined); // the badge stays as it was; nothing else depends on this
   }, [link, mutateAsync, queryClient, router, trpc]);
