@@ -48,11 +48,22 @@ async function loadEngineModule(): Promise<SchemaEngineModule> {
   return bg;
 }
 
+/** A schema given as one file or as a folder of `.prisma` files (Prisma's multi-file schema). */
+function readSchemaFiles(schemaPath: string): { path: string; content: string }[] {
+  if (!fs.statSync(schemaPath).isDirectory()) return [{ path: schemaPath, content: fs.readFileSync(schemaPath, "utf8") }];
+  return fs
+    .readdirSync(schemaPath)
+    .filter((name) => name.endsWith(".prisma"))
+    .sort()
+    .map((name) => path.join(schemaPath, name))
+    .map((file) => ({ path: file, content: fs.readFileSync(file, "utf8") }));
+}
+
 /** SQL that takes a database from the committed migrations to `schema`; empty when they already match. */
 export async function diffMigrationsToSchema(migrationsDir: string, schemaPath: string): Promise<string> {
   enginePromise ??= loadEngineModule();
   const { SchemaEngine } = await enginePromise;
-  const schema = fs.readFileSync(schemaPath, "utf8");
+  const files = readSchemaFiles(schemaPath);
   const lockPath = path.join(migrationsDir, "migration_lock.toml");
   const migrationDirectories = fs.existsSync(migrationsDir)
     ? fs
@@ -69,7 +80,7 @@ export async function diffMigrationsToSchema(migrationsDir: string, schemaPath: 
         }))
     : [];
   const factory = bindMigrationAwareSqlAdapterFactory(new ShadowWithExtensions(newMemoryPGlite()));
-  const engine = await SchemaEngine.new({ datamodels: [[schemaPath, schema]] }, () => {}, factory);
+  const engine = await SchemaEngine.new({ datamodels: files.map((file) => [file.path, file.content]) }, () => {}, factory);
   try {
     const result = await engine.diff({
       from: {
@@ -79,7 +90,7 @@ export async function diffMigrationsToSchema(migrationsDir: string, schemaPath: 
         migrationDirectories,
         shadowDbInitScript: "",
       },
-      to: { tag: "schemaDatamodel", files: [{ path: schemaPath, content: schema }] },
+      to: { tag: "schemaDatamodel", files },
       script: true,
       exitCode: null,
       filters: { externalTables: [], externalEnums: [] },

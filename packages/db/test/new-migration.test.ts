@@ -10,15 +10,13 @@ describe("creating migrations offline (WASM schema engine)", () => {
     expect(await diffMigrationsToSchema(defaultMigrationsDir(), defaultSchemaPath())).toBe("");
   });
 
-  it("writes a timestamped migration with the SQL for a schema change", async () => {
+  it("writes a timestamped migration for a new feature's schema file", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "new-migration-"));
     const migrationsDir = path.join(dir, "migrations");
     fs.cpSync(defaultMigrationsDir(), migrationsDir, { recursive: true });
-    const schemaPath = path.join(dir, "schema.prisma");
-    fs.writeFileSync(
-      schemaPath,
-      fs.readFileSync(defaultSchemaPath(), "utf8") + `\nmodel Badge {\n  id    Int    @id @default(autoincrement())\n  label String\n}\n`,
-    );
+    const schemaPath = path.join(dir, "schema");
+    fs.cpSync(defaultSchemaPath(), schemaPath, { recursive: true });
+    fs.writeFileSync(path.join(schemaPath, "badges.prisma"), `model Badge {\n  id    Int    @id @default(autoincrement())\n  label String\n}\n`);
     const file = await createMigration("Add badges!", { migrationsDir, schemaPath, now: new Date("2030-01-02T03:04:05Z") });
     expect(file).toBe(path.join(migrationsDir, "20300102030405_add_badges", "migration.sql"));
     const sql = fs.readFileSync(file!, "utf8");

@@ -11,7 +11,7 @@ const root = findRepoRoot();
 try {
   const file = await createMigration(name, { migrationsDir: defaultMigrationsDir(root), schemaPath: defaultSchemaPath(root) });
   if (!file) {
-    console.log("prisma/schema.prisma matches the committed migrations: no migration needed.");
+    console.log("The schema in prisma/schema/ matches the committed migrations: no migration needed.");
   } else {
     console.log(`Wrote ${path.relative(root, file)}. Review it, then run \`npm run db:migrate\` (npm start also applies it).`);
   }

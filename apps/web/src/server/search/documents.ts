@@ -60,7 +60,7 @@ export async function indexDocuments(db: Db, kind: SearchKind, docs: readonly Se
          "lessonSlug" = EXCLUDED."lessonSlug", "seconds" = EXCLUDED."seconds", "updatedAt" = now()`,
       JSON.stringify(rows.slice(i, i + BATCH)),
     );
-    // The words the similarity search matches against (see SearchTerm in schema.prisma).
+    // The words the similarity search matches against (see SearchTerm in prisma/schema/search.prisma).
     await db.$executeRawUnsafe(
       `INSERT INTO "SearchTerm" ("term")
        SELECT DISTINCT lower(m[1]) FROM jsonb_to_recordset($1::jsonb) AS r(title text, body text),
