@@ -5,9 +5,11 @@ import path from "node:path";
 import { convertLayersModel, CONVERTER_VERSION } from "./convert";
 import type { Backend, FeatureEngine } from "./engine";
 import { createFeatureEngine } from "./select-engine";
-import { decodeResized, RESIZE_POLICY, toNchw } from "./images";
+import { decodeResized, RESIZE_POLICY, toTensor } from "./images";
 import { decodeWeights } from "./layersModel";
+import { checkAgainstModel, inputTransform, type InputTransform } from "./manifest";
 import { cacheRoot, loadModelFiles, writeFileAtomic, type LoadModelOptions, type ModelFiles } from "./modelStore";
+import { exposeFeatures } from "./onnxCut";
 import type { BackboneSpec } from "./registry";
 
 /** A frozen pretrained network: pooled features for fine-tuning and ImageNet classification. */
@@ -40,6 +42,8 @@ export interface ClassScore {
 export interface BackboneLoadOptions extends LoadModelOptions {
   /** "auto" (default; CUDA when an NVIDIA GPU is present), "cpu" or "cuda". */
   device?: "auto" | "cpu" | "cuda";
+  /** Square input size in pixels; needs a backbone whose manifest says height/width "dynamic" unless it is the trained size. */
+  imageSize?: number;
 }
 
 export class Backbone {
@@ -50,7 +54,17 @@ export class Backbone {
     readonly featureDim: number,
     readonly outputDim: number,
     private readonly cacheDir: string,
+    /** [width, height] the images are resized to. */
+    readonly inputSize: [number, number],
+    readonly transform: InputTransform,
+    /** How the features were obtained, e.g. "ONNX cut at GlobalAveragePool output 464". */
+    readonly featureSource: string,
   ) {}
+
+  /** What ran, in words: "mobilenet_v2_1.0 at 288x288 on onnxruntime-cpu". */
+  get description(): string {
+    return `${this.spec.id} at ${this.inputSize[0]}x${this.inputSize[1]} on ${this.engine.backend}`;
+  }
 
   get id(): string {
     return this.spec.id;
@@ -71,12 +85,61 @@ export class Backbone {
 
   /** Identifies weights + conversion + preprocessing: the key of cached features. */
   get featureKey(): string {
-    return `${this.spec.id}-${this.files.contentHash.slice(0, 16)}-c${CONVERTER_VERSION}-${RESIZE_POLICY}`;
+    const size = `${this.inputSize[0]}x${this.inputSize[1]}`;
+    return `${this.spec.id}-${this.files.contentHash.slice(0, 16)}-c${CONVERTER_VERSION}-${RESIZE_POLICY}-${size}`;
   }
 
   static async load(id: string, opts: BackboneLoadOptions = {}): Promise<Backbone> {
     const files = await loadModelFiles(id, opts);
     const root = cacheRoot(opts.cacheDir);
+    const m = files.manifest;
+    const trained = m.input.width === "dynamic" ? m.input.trainedAt : m.input.width;
+    const dynamic = m.input.width === "dynamic" && m.input.height === "dynamic";
+    const size = opts.imageSize ?? trained;
+    if (!Number.isInteger(size) || size < 32 || size > 1024) throw new Error(`image size ${size}: expected a whole number of pixels from 32 to 1024`);
+    if (size !== trained && !dynamic) {
+      throw new Error(`${id} takes a fixed ${trained}x${trained} input, so it cannot run at ${size}x${size}; image sizes other than the trained one need a backbone whose manifest says height/width "dynamic" (e.g. mobilenet_v2_1.0)`);
+    }
+    const inputSize: [number, number] = [size, size];
+    if (files.format === "onnx") {
+      const where = files.source;
+      const exposed = (() => {
+        try {
+          return exposeFeatures(files.onnx, m.output.name);
+        } catch (e) {
+          throw new Error(`${where}: manifest field output.name: ${(e as Error).message}`);
+        }
+      })();
+      const manifest = { ...m, output: { ...m.output, name: exposed.output } };
+      const io = { input: m.input.name, outputs: { features: exposed.output, ...(m.classifier ? { output: m.classifier.output } : {}) } };
+      let engine = await createFeatureEngine(exposed.onnx, files, opts.device, undefined, io);
+      if (engine.info) {
+        if (m.input.name === "auto" && engine.info.inputs.length === 1) {
+          // A built-in manifest for a public file may leave the input's name to the file.
+          await engine.close();
+          const named = { ...manifest, input: { ...manifest.input, name: engine.info.inputs[0]!.name } };
+          engine = await createFeatureEngine(exposed.onnx, files, opts.device, undefined, { ...io, input: named.input.name });
+          checkAgainstModel(named, engine.info!, where);
+        } else {
+          try {
+            checkAgainstModel(manifest, engine.info, where);
+          } catch (e) {
+            await engine.close();
+            throw e;
+          }
+        }
+      }
+      // The feature width: from the model's declared shape when it gives one, else from one run.
+      const probe = new Float32Array(3 * size * size);
+      const shape = m.input.layout === "NHWC" ? [1, size, size, 3] : [1, 3, size, size];
+      const out = await engine.run(probe, shape, m.classifier ? ["features", "output"] : ["features"]).catch(async (e: Error) => {
+        await engine.close();
+        throw new Error(`${where}: the model does not run on a ${shape.join("x")} ${m.input.layout} input as its manifest describes (${e.message.split("\n")[0]})`);
+      });
+      const featureDim = out.features!.length;
+      const source = exposed.cut ? `ONNX cut at "${exposed.output}" (pooled features)` : `ONNX output "${exposed.output}"`;
+      return new Backbone(files.spec, files, engine, featureDim, out.output?.length ?? 0, root, inputSize, inputTransform(m), source);
+    }
     const onnxPath = path.join(root, "onnx", `${id}-${files.contentHash.slice(0, 16)}-c${CONVERTER_VERSION}.onnx`);
     let onnx: Uint8Array | undefined = await fs.readFile(onnxPath).then((b) => new Uint8Array(b), () => undefined);
     let featureDim: number;
@@ -95,7 +158,7 @@ export class Backbone {
       await writeFileAtomic(metaPath, JSON.stringify({ featureDim, outputDim }));
     }
     const engine = await createFeatureEngine(onnx, files, opts.device);
-    return new Backbone(files.spec, files, engine, featureDim, outputDim, root);
+    return new Backbone(files.spec, files, engine, featureDim, outputDim, root, inputSize, inputTransform(m), `TF.js layer ${files.spec.featureLayer}, converted to ONNX`);
   }
 
   private featurePath(sha1: string, flip: boolean): string {
@@ -116,7 +179,7 @@ export class Backbone {
   async extractViews(files: readonly string[], views: readonly View[], opts: Omit<ExtractOptions, "flip"> = {}): Promise<Float32Array[][]> {
     const batchSize = opts.batchSize ?? 32;
     const useCache = opts.cache ?? true;
-    const [w, h] = this.spec.inputSize;
+    const [w, h] = this.inputSize;
     const results: Float32Array[][] = views.map(() => new Array<Float32Array>(files.length));
     const nBatches = Math.ceil(files.length / batchSize);
     let cached = 0;
@@ -187,8 +250,8 @@ export class Backbone {
         continue;
       }
       const input = new Float32Array(units.length * 3 * w * h);
-      units.forEach((u, k) => toNchw(u.rgb, w, h, this.spec.preprocessing, input, k));
-      const job = this.engine.run(input, [units.length, 3, h, w], ["features"]).then((out) => {
+      units.forEach((u, k) => toTensor(u.rgb, w, h, this.transform, input, k));
+      const job = this.engine.run(input, this.dims(units.length), ["features"]).then((out) => {
         const feats = out.features!;
         units.forEach((u, k) => {
           const f = feats.slice(k * this.featureDim, (k + 1) * this.featureDim);
@@ -205,6 +268,11 @@ export class Backbone {
     return results;
   }
 
+  private dims(n: number): number[] {
+    const [w, h] = this.inputSize;
+    return this.transform.layout === "NHWC" ? [n, h, w, 3] : [n, 3, h, w];
+  }
+
   /** Stop the inference worker (the process can also just exit). */
   async close(): Promise<void> {
     await this.engine.close();
@@ -213,18 +281,20 @@ export class Backbone {
   /** ImageNet top-k with the full pretrained network. */
   async classify(file: string, topK = 5): Promise<ClassScore[]> {
     const labels = this.files.labels;
-    if (!labels) {
+    if (!labels && this.files.format === "tfjs-layers") {
       throw new Error(`${this.spec.id}: no labels file (${this.spec.labels?.file ?? "none"}) next to model.json in ${this.files.source}; classify needs it`);
     }
-    const [w, h] = this.spec.inputSize;
+    const classifier = this.files.manifest.classifier;
+    if (!classifier) throw new Error(`${this.spec.id}: the model has no ImageNet classifier (its manifest's classifier is empty); classify needs one, e.g. mobilenet_v1_0.75_224`);
+    const [w, h] = this.inputSize;
     const rgb = await decodeResized(file, w, h).catch((e: Error) => {
       throw new Error(`cannot decode image ${file}: ${e.message}`);
     });
     const input = new Float32Array(3 * w * h);
-    toNchw(rgb, w, h, this.spec.preprocessing, input, 0);
-    const out = (await this.engine.run(input, [1, 3, h, w], ["output"])).output!;
-    const probs = this.spec.outputIsLogits ? softmax(out) : out;
-    return Array.from(probs, (p, index) => ({ index, label: labels[index] ?? `class ${index}`, probability: p }))
+    toTensor(rgb, w, h, this.transform, input, 0);
+    const out = (await this.engine.run(input, this.dims(1), ["output"])).output!;
+    const probs = classifier.logits ? softmax(out) : out;
+    return Array.from(probs, (p, index) => ({ index, label: labels?.[index] ?? `class ${index}`, probability: p }))
       .sort((a, b) => b.probability - a.probability)
       .slice(0, topK);
   }

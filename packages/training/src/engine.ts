@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import { Worker } from "node:worker_threads";
+import type { SessionInfo } from "./manifest";
 
 /**
  * onnxruntime sessions, run in a worker thread (onnxruntime-node's run() is synchronous
@@ -14,6 +15,8 @@ export interface FeatureEngine {
   readonly backend: Backend;
   /** Why a GPU was not used, when it was not. */
   readonly note?: string | undefined;
+  /** onnxruntime's view of the model's inputs and outputs (not given by the TF.js engine). */
+  readonly info?: SessionInfo | undefined;
   run(input: Float32Array, dims: readonly number[], outputs: readonly string[]): Promise<Record<string, Float32Array>>;
   close(): Promise<void>;
 }
@@ -27,9 +30,16 @@ export function nvidiaGpuPresent(): boolean {
   return fs.existsSync("/proc/driver/nvidia/version") || fs.existsSync("/dev/nvidiactl");
 }
 
+/** The model's own tensor names behind the engine's "input", "features" and "output". */
+export interface EngineIo {
+  input: string;
+  outputs: { features?: string; output?: string };
+}
+
 interface Reply {
   id: number;
   ok?: boolean;
+  info?: SessionInfo;
   error?: string;
   outputs?: Record<string, Float32Array>;
 }
@@ -75,13 +85,15 @@ export class Engine implements FeatureEngine {
     readonly backend: Backend,
     /** Why CUDA was not used, when it was not. */
     readonly note?: string,
+    /** The session's inputs and outputs as onnxruntime reports them. */
+    readonly info?: SessionInfo,
   ) {}
 
   /**
    * An onnxruntime session on one execution provider: "cuda" (with CPU for unsupported ops; throws when the CUDA
    * provider cannot load) or "cpu". Which one to use is decided by createFeatureEngine (select-engine.ts).
    */
-  static async create(onnx: Uint8Array, provider: "cpu" | "cuda", note?: string): Promise<Engine> {
+  static async create(onnx: Uint8Array, provider: "cpu" | "cuda", note?: string, io?: EngineIo): Promise<Engine> {
     const options = {
       intraOpNumThreads: cpuThreads(),
       interOpNumThreads: 1,
@@ -90,8 +102,9 @@ export class Engine implements FeatureEngine {
       extra: { session: { intra_op: { allow_spinning: "0" }, inter_op: { allow_spinning: "0" } } },
     };
     const worker = new InferenceWorker();
+    let info: SessionInfo | undefined;
     try {
-      await worker.request({ type: "init", onnx, options: { ...options, executionProviders: provider === "cuda" ? ["cuda", "cpu"] : ["cpu"] } });
+      ({ info } = await worker.request({ type: "init", onnx, io, options: { ...options, executionProviders: provider === "cuda" ? ["cuda", "cpu"] : ["cpu"] } }));
     } catch (e) {
       await worker.terminate();
       const first = (e as Error).message.split("\n")[0];
@@ -101,7 +114,7 @@ export class Engine implements FeatureEngine {
           : `onnxruntime could not load the model (${first})`,
       );
     }
-    return new Engine(worker, provider === "cuda" ? "onnxruntime-cuda" : "onnxruntime-cpu", note);
+    return new Engine(worker, provider === "cuda" ? "onnxruntime-cuda" : "onnxruntime-cpu", note, info);
   }
 
   /** Run one batch; `input` is transferred to the worker (do not reuse it). */

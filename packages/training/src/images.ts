@@ -1,4 +1,5 @@
 import sharp from "sharp";
+import type { InputTransform } from "./manifest";
 import { pixelScaling, type Preprocessing } from "./registry";
 
 /**
@@ -49,6 +50,30 @@ export function toNchw(rgb: Uint8Array, width: number, height: number, p: Prepro
     dst[base + i] = rgb[i * 3]! * scale + offset;
     dst[base + plane + i] = rgb[i * 3 + 1]! * scale + offset;
     dst[base + 2 * plane + i] = rgb[i * 3 + 2]! * scale + offset;
+  }
+}
+
+/** Write HWC RGB bytes into `dst` at image `index` as the manifest says: NHWC or NCHW, RGB or BGR, scaled per channel. */
+export function toTensor(rgb: Uint8Array, width: number, height: number, t: InputTransform, dst: Float32Array, index: number): void {
+  const plane = width * height;
+  const base = index * 3 * plane;
+  const src = t.channels === "BGR" ? [2, 1, 0] : [0, 1, 2];
+  const [s0, s1, s2] = t.scale;
+  const [o0, o1, o2] = t.offset;
+  const [c0, c1, c2] = src as [number, number, number];
+  if (t.layout === "NCHW") {
+    for (let i = 0; i < plane; i++) {
+      dst[base + i] = rgb[i * 3 + c0]! * s0 + o0;
+      dst[base + plane + i] = rgb[i * 3 + c1]! * s1 + o1;
+      dst[base + 2 * plane + i] = rgb[i * 3 + c2]! * s2 + o2;
+    }
+  } else {
+    for (let i = 0; i < plane; i++) {
+      const d = base + i * 3;
+      dst[d] = rgb[i * 3 + c0]! * s0 + o0;
+      dst[d + 1] = rgb[i * 3 + c1]! * s1 + o1;
+      dst[d + 2] = rgb[i * 3 + c2]! * s2 + o2;
+    }
   }
 }
 

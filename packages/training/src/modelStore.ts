@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
 import { expectedGroupBytes, parseModelJson, type ModelJson } from "./layersModel";
+import { manifestForLayersSpec, parseManifest, type BackboneManifest } from "./manifest";
 import { backboneSpec, type BackboneSpec } from "./registry";
 
 /**
@@ -18,7 +19,25 @@ export function cacheRoot(explicit?: string): string {
   return explicit ?? process.env[CACHE_ENV] ?? path.join(os.homedir(), ".cache", "course-training");
 }
 
-export interface ModelFiles {
+/** A resolved backbone: a TF.js layers model (model.json + shards) or an ONNX file, with the manifest that feeds it. */
+export type ModelFiles = LayersModelFiles | OnnxModelFiles;
+
+export interface OnnxModelFiles {
+  format: "onnx";
+  spec: BackboneSpec;
+  manifest: BackboneManifest;
+  source: string;
+  dir: string;
+  /** The ONNX file as published (the loader may cut it at the pooled features before running it). */
+  onnx: Uint8Array;
+  labels?: string[];
+  /** sha256 over the manifest and the ONNX bytes. */
+  contentHash: string;
+}
+
+export interface LayersModelFiles {
+  format: "tfjs-layers";
+  manifest: BackboneManifest;
   spec: BackboneSpec;
   /** Where the files were read from (folder or URL). */
   source: string;
@@ -83,19 +102,32 @@ export async function loadModelFiles(id: string, opts: LoadModelOptions = {}): P
   let from = opts.from;
   if (!from && process.env[MODELS_FROM_ENV]) {
     const base = process.env[MODELS_FROM_ENV]!;
-    from = isUrl(base) ? new URL(`${spec.id}/model.json`, base.endsWith("/") ? base : `${base}/`).href : path.join(base, spec.id);
+    if (isUrl(base)) {
+      from = new URL(`${spec.id}/${spec.format === "onnx" ? "manifest.json" : "model.json"}`, base.endsWith("/") ? base : `${base}/`).href;
+    } else {
+      // The id's folder, else another name the folder is known by (the shared assets hold mobilenet_v2_1.0_features).
+      const names = [spec.id, ...(spec.folderNames ?? [])];
+      let found: string | undefined;
+      for (const n of names) if (!found && (await exists(path.join(base, n)))) found = path.join(base, n);
+      from = found ?? path.join(base, spec.id);
+    }
   }
-  if (from) return isUrl(from) ? downloadToCache(spec, from, root) : readLocalFolder(spec, from);
+  if (from) {
+    if (isUrl(from)) {
+      return /\.onnx$|manifest\.json$/i.test(new URL(from).pathname) || spec.format === "onnx" ? downloadOnnxToCache(spec, from, root) : downloadToCache(spec, from, root);
+    }
+    return readLocal(spec, from);
+  }
 
   const cached = cacheDirFor(root, spec.id);
-  if (await exists(path.join(cached, "integrity.json"))) return readCached(spec, cached);
+  if (await exists(path.join(cached, "integrity.json"))) return readCachedAny(spec, cached);
   if (!spec.defaultUrl) {
     throw new ModelUnavailableError(
       `Model "${spec.id}" is missing: no --from/${MODELS_FROM_ENV} given, nothing cached at ${cached}, and it has no public default URL. ${missingHelp(spec)}`,
     );
   }
   try {
-    return await downloadToCache(spec, spec.defaultUrl, root);
+    return await (spec.format === "onnx" ? downloadOnnxToCache(spec, spec.defaultUrl, root) : downloadToCache(spec, spec.defaultUrl, root));
   } catch (e) {
     throw new ModelUnavailableError(
       `Model "${spec.id}" is missing: nothing cached at ${cached} and downloading ${spec.defaultUrl} failed (${(e as Error).message}). ${missingHelp(spec)}`,
@@ -137,14 +169,14 @@ function checkGroupSizes(modelJson: ModelJson, sizes: number[][], where: string)
   });
 }
 
-function finish(spec: BackboneSpec, source: string, dir: string, text: string, modelJson: ModelJson, shards: Uint8Array[][], labels?: string[]): ModelFiles {
+function finish(spec: BackboneSpec, source: string, dir: string, text: string, modelJson: ModelJson, shards: Uint8Array[][], labels?: string[]): LayersModelFiles {
   const groups = shards.map((parts) => (parts.length === 1 ? parts[0]! : new Uint8Array(Buffer.concat(parts))));
   const h = createHash("sha256").update(text);
   for (const g of groups) h.update(g);
-  return { spec, source, dir, modelJson, modelJsonText: text, groups, labels, contentHash: h.digest("hex") };
+  return { format: "tfjs-layers", manifest: manifestForLayersSpec(spec), spec, source, dir, modelJson, modelJsonText: text, groups, labels, contentHash: h.digest("hex") };
 }
 
-async function readLocalFolder(spec: BackboneSpec, from: string): Promise<ModelFiles> {
+async function readLocalFolder(spec: BackboneSpec, from: string): Promise<LayersModelFiles> {
   const jsonPath = from.endsWith(".json") ? from : path.join(from, "model.json");
   const dir = path.dirname(jsonPath);
   if (!(await exists(jsonPath))) {
@@ -166,7 +198,7 @@ async function readLocalFolder(spec: BackboneSpec, from: string): Promise<ModelF
   return finish(spec, dir, dir, text, modelJson, shards, await readLabels(spec, dir));
 }
 
-async function readCached(spec: BackboneSpec, dir: string): Promise<ModelFiles> {
+async function readCached(spec: BackboneSpec, dir: string): Promise<LayersModelFiles> {
   const integrityPath = path.join(dir, "integrity.json");
   const integrity: Integrity = integritySchema.parse(JSON.parse(await fs.readFile(integrityPath, "utf8")));
   const bytes = new Map<string, Uint8Array>();
@@ -211,12 +243,12 @@ async function fetchBytes(url: string): Promise<Uint8Array> {
  * against the manifest, record sha256 of every file, then rename the folder into place.
  * A complete cached copy from the same URL is reused (and re-verified) instead.
  */
-async function downloadToCache(spec: BackboneSpec, url: string, root: string): Promise<ModelFiles> {
+async function downloadToCache(spec: BackboneSpec, url: string, root: string): Promise<LayersModelFiles> {
   const finalDir = cacheDirFor(root, spec.id);
   const integrityPath = path.join(finalDir, "integrity.json");
   if (await exists(integrityPath)) {
     const recorded = integritySchema.safeParse(JSON.parse(await fs.readFile(integrityPath, "utf8")));
-    if (recorded.success && recorded.data.source === url) return readCached(spec, finalDir);
+    if (recorded.success && recorded.data.source === url && !recorded.data.files["manifest.json"]) return readCached(spec, finalDir);
   }
   await fs.mkdir(path.dirname(finalDir), { recursive: true });
   const tmp = await fs.mkdtemp(path.join(path.dirname(finalDir), `.${spec.id}.partial-`));
@@ -266,4 +298,137 @@ export async function writeFileAtomic(file: string, data: Uint8Array | string): 
   const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   await fs.writeFile(tmp, data);
   await fs.rename(tmp, file);
+}
+
+/**
+ * A local `from`: a folder (manifest.json beside an ONNX file or a TF.js model.json, else today's model.json), a
+ * manifest.json, a model.json or an .onnx file (described by the manifest.json beside it, else the backbone's own).
+ */
+async function readLocal(spec: BackboneSpec, from: string): Promise<ModelFiles> {
+  const stat = await fs.stat(from).catch(() => undefined);
+  if (!stat) {
+    throw new ModelUnavailableError(`Model "${spec.id}" is missing: ${from} does not exist. ${missingHelp(spec)}`);
+  }
+  if (stat.isDirectory()) {
+    if (await exists(path.join(from, "manifest.json"))) return readManifestModel(spec, path.join(from, "manifest.json"));
+    if (spec.format === "onnx" && !(await exists(path.join(from, "model.json")))) {
+      throw new ModelUnavailableError(`Model "${spec.id}" is missing: ${path.join(from, "manifest.json")} does not exist (an ONNX backbone needs its manifest). ${missingHelp(spec)}`);
+    }
+    return readLocalFolder(spec, from);
+  }
+  if (/manifest\.json$/i.test(from)) return readManifestModel(spec, from);
+  if (/\.onnx$/i.test(from)) {
+    const beside = path.join(path.dirname(from), "manifest.json");
+    if (await exists(beside)) {
+      const m = parseManifest(await fs.readFile(beside, "utf8"), beside);
+      if (m.file === path.basename(from)) return readManifestModel(spec, beside);
+    }
+    if (!spec.defaultManifest) throw new Error(`${from}: no manifest.json beside it describes this ONNX file, and ${spec.id} has no built-in manifest`);
+    return onnxFiles(spec, { ...spec.defaultManifest, file: path.basename(from) }, from, path.dirname(from), new Uint8Array(await fs.readFile(from)));
+  }
+  return readLocalFolder(spec, from);
+}
+
+async function readManifestModel(spec: BackboneSpec, manifestPath: string): Promise<ModelFiles> {
+  const manifest = parseManifest(await fs.readFile(manifestPath, "utf8"), manifestPath);
+  const dir = path.dirname(manifestPath);
+  const file = path.join(dir, safeRelative(manifest.file, manifestPath));
+  if (manifest.format === "tfjs-layers") {
+    const files = await readLocalFolder({ ...spec, featureLayer: manifest.featureLayer! }, file);
+    return { ...files, manifest };
+  }
+  if (!(await exists(file))) throw new ModelUnavailableError(`Model "${spec.id}": ${file} (named by ${manifestPath} field file) is missing`);
+  return onnxFiles(spec, manifest, dir, dir, new Uint8Array(await fs.readFile(file)));
+}
+
+async function onnxFiles(spec: BackboneSpec, manifest: BackboneManifest, source: string, dir: string, onnx: Uint8Array): Promise<OnnxModelFiles> {
+  let labels: string[] | undefined;
+  const labelsFile = manifest.classifier?.labels;
+  if (labelsFile) {
+    const file = path.join(dir, safeRelative(labelsFile, dir));
+    if (await exists(file)) {
+      const parsed = labelsSchema.safeParse(JSON.parse(await fs.readFile(file, "utf8")));
+      if (!parsed.success) throw new Error(`${file}: expected {"labels": ["name", ...]}`);
+      labels = parsed.data.labels;
+    }
+  }
+  const contentHash = createHash("sha256").update(JSON.stringify(manifest)).update(onnx).digest("hex");
+  return { format: "onnx", spec, manifest, source, dir, onnx, labels, contentHash };
+}
+
+/** A cache folder holds either a TF.js model (model.json) or an ONNX one (manifest.json). */
+async function readCachedAny(spec: BackboneSpec, dir: string): Promise<ModelFiles> {
+  const integrityPath = path.join(dir, "integrity.json");
+  const integrity = integritySchema.parse(JSON.parse(await fs.readFile(integrityPath, "utf8")));
+  if (!integrity.files["manifest.json"]) return readCached(spec, dir);
+  for (const [name, want] of Object.entries(integrity.files)) {
+    const file = path.join(dir, safeRelative(name, integrityPath));
+    const data = await fs.readFile(file).catch(() => undefined);
+    const problem = !data
+      ? "is missing"
+      : data.length !== want.size
+        ? `has ${data.length} bytes, expected ${want.size}`
+        : sha256(data) !== want.sha256
+          ? `has sha256 ${sha256(data)}, expected ${want.sha256}`
+          : undefined;
+    if (problem) {
+      throw new Error(`cached model ${spec.id} is corrupt: ${file} ${problem}. Delete ${dir} and load again (it will be downloaded from ${integrity.source}).`);
+    }
+  }
+  const files = await readManifestModel(spec, path.join(dir, "manifest.json"));
+  return { ...files, source: integrity.source };
+}
+
+/**
+ * Download an ONNX backbone: a manifest.json URL (and the file it names), or an .onnx URL (with the manifest.json
+ * beside it when there is one, else the backbone's built-in manifest). Same integrity record as TF.js downloads.
+ */
+async function downloadOnnxToCache(spec: BackboneSpec, url: string, root: string): Promise<ModelFiles> {
+  const finalDir = cacheDirFor(root, spec.id);
+  const integrityPath = path.join(finalDir, "integrity.json");
+  if (await exists(integrityPath)) {
+    const recorded = integritySchema.safeParse(JSON.parse(await fs.readFile(integrityPath, "utf8")));
+    if (recorded.success && recorded.data.source === url && recorded.data.files["manifest.json"]) return readCachedAny(spec, finalDir);
+  }
+  await fs.mkdir(path.dirname(finalDir), { recursive: true });
+  const tmp = await fs.mkdtemp(path.join(path.dirname(finalDir), `.${spec.id}.partial-`));
+  try {
+    const files: Integrity["files"] = {};
+    const save = async (name: string, data: Uint8Array) => {
+      const file = path.join(tmp, name);
+      await fs.mkdir(path.dirname(file), { recursive: true });
+      await fs.writeFile(file, data);
+      files[name] = { size: data.length, sha256: sha256(data) };
+    };
+    let manifest: BackboneManifest;
+    let modelUrl: string;
+    if (/manifest\.json$/i.test(new URL(url).pathname)) {
+      const bytes = await fetchBytes(url);
+      manifest = parseManifest(new TextDecoder().decode(bytes), url);
+      modelUrl = new URL(safeRelative(manifest.file, url), url).href;
+    } else {
+      modelUrl = url;
+      const besideRes = await fetch(new URL("manifest.json", url).href).catch(() => undefined);
+      const beside = besideRes?.ok ? parseManifest(await besideRes.text(), new URL("manifest.json", url).href) : undefined;
+      const base = path.posix.basename(new URL(url).pathname);
+      if (beside && beside.file === base) manifest = beside;
+      else if (spec.defaultManifest) manifest = { ...spec.defaultManifest, file: base };
+      else throw new Error(`${url}: no manifest.json beside it, and ${spec.id} has no built-in manifest`);
+    }
+    if (manifest.format !== "onnx") throw new Error(`${url}: manifest format "${manifest.format}": give the model.json URL for TF.js layers models`);
+    await save(safeRelative(manifest.file, url), await fetchBytes(modelUrl));
+    if (manifest.classifier?.labels) {
+      const res = await fetch(new URL(manifest.classifier.labels, modelUrl).href).catch(() => undefined);
+      if (res?.ok) await save(safeRelative(manifest.classifier.labels, url), new Uint8Array(await res.arrayBuffer()));
+    }
+    await save("manifest.json", new TextEncoder().encode(JSON.stringify(manifest, null, 2)));
+    const integrity: Integrity = { id: spec.id, source: url, downloadedAt: new Date().toISOString(), files };
+    await fs.writeFile(path.join(tmp, "integrity.json"), JSON.stringify(integrity, null, 2));
+    await fs.rm(finalDir, { recursive: true, force: true });
+    await fs.rename(tmp, finalDir);
+  } catch (e) {
+    await fs.rm(tmp, { recursive: true, force: true });
+    throw e;
+  }
+  return readCachedAny(spec, finalDir);
 }

@@ -1,3 +1,5 @@
+import type { BackboneManifest } from "./manifest";
+
 /** Known pretrained backbones: where they come from and how to feed them. */
 
 export type Preprocessing = "mobilenet" | "darknet";
@@ -13,8 +15,18 @@ export interface BackboneSpec {
   labels?: { file: string };
   /** The network's last layer gives raw scores that still need a softmax. */
   outputIsLogits: boolean;
-  /** Public URL of model.json, if the model is published. */
+  /** Public URL of model.json (tfjs-layers) or of the .onnx file, if the model is published. */
   defaultUrl?: string;
+  /**
+   * "tfjs-layers" (default): model.json + shards, fed as inputSize/preprocessing/featureLayer say.
+   * "onnx": an ONNX file described by a manifest.json beside it (see manifest.ts); inputSize/preprocessing are then
+   * only the defaults the manifest overrides.
+   */
+  format?: "tfjs-layers" | "onnx";
+  /** Other folder names tried under COURSE_MODELS_FROM, after the id. */
+  folderNames?: string[];
+  /** The manifest for defaultUrl's bare .onnx file (a URL without a manifest.json beside it). */
+  defaultManifest?: BackboneManifest;
 }
 
 export const BACKBONES: Record<string, BackboneSpec> = {
@@ -36,6 +48,28 @@ export const BACKBONES: Record<string, BackboneSpec> = {
     featureLayer: "leaky_re_lu_15",
     labels: { file: "labels_darknet_order.json" },
     outputIsLogits: true,
+  },
+  "mobilenet_v2_1.0": {
+    id: "mobilenet_v2_1.0",
+    description: "MobileNet v2, width 1.0, ImageNet, ONNX feature extractor (H/W dynamic, trained at 224)",
+    inputSize: [224, 224],
+    preprocessing: "mobilenet",
+    featureLayer: "features",
+    outputIsLogits: true,
+    format: "onnx",
+    folderNames: ["mobilenet_v2_1.0_features"],
+    // The ONNX model zoo's MobileNet v2 (Apache-2.0): a full classifier, NCHW, ImageNet mean/std, fixed 224x224;
+    // the loader cuts it at the global average pool.
+    defaultUrl: "https://github.com/onnx/models/raw/main/validated/vision/classification/mobilenet/model/mobilenetv2-12.onnx",
+    defaultManifest: {
+      id: "mobilenet_v2_1.0",
+      format: "onnx",
+      file: "mobilenetv2-12.onnx",
+      input: { name: "input", layout: "NCHW", channels: "RGB", dtype: "float32", height: 224, width: 224, trainedAt: 224, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] },
+      output: { name: "auto", meaning: "global average pool before the classifier" },
+      classifier: { output: "output", logits: true },
+      license: "Apache-2.0",
+    },
   },
 };
 

@@ -1,4 +1,4 @@
-import { DEVICE_ENV, Engine, type FeatureEngine, nvidiaGpuPresent } from "./engine";
+import { DEVICE_ENV, Engine, type EngineIo, type FeatureEngine, nvidiaGpuPresent } from "./engine";
 import type { ModelFiles } from "./modelStore";
 import { cudaLibrariesLoaded, loadTfjsNodeGpu, TFJS_NODE_GPU, TfjsEngine, type Tf } from "./tfjs-engine";
 
@@ -18,23 +18,24 @@ const REAL_PROBES: EngineProbes = { gpuPresent: nvidiaGpuPresent, loadTfjs: () =
  */
 export async function createFeatureEngine(
   onnx: Uint8Array,
-  files: Pick<ModelFiles, "modelJsonText" | "groups" | "spec">,
+  files: ModelFiles,
   device: string = process.env[DEVICE_ENV] ?? "auto",
   probes: EngineProbes = REAL_PROBES,
+  io?: EngineIo,
 ): Promise<FeatureEngine> {
   if (!["auto", "cpu", "cuda"].includes(device)) throw new Error(`${DEVICE_ENV}=${device}: expected auto, cpu or cuda`);
-  if (device === "cpu") return Engine.create(onnx, "cpu");
-  if (device === "auto" && !probes.gpuPresent()) return Engine.create(onnx, "cpu", "no NVIDIA GPU detected");
+  if (device === "cpu") return Engine.create(onnx, "cpu", undefined, io);
+  if (device === "auto" && !probes.gpuPresent()) return Engine.create(onnx, "cpu", "no NVIDIA GPU detected", io);
 
   const reasons: string[] = [];
   try {
-    return await Engine.create(onnx, "cuda");
+    return await Engine.create(onnx, "cuda", undefined, io);
   } catch (error) {
     reasons.push((error as Error).message);
   }
 
-  const loaded = await probes.loadTfjs();
-  if ("tf" in loaded) {
+  const loaded: { tf: Tf } | { reason: string } = files.format === "tfjs-layers" ? await probes.loadTfjs() : { reason: "the TF.js engine runs only TF.js layers models" };
+  if ("tf" in loaded && files.format === "tfjs-layers") {
     const engine = await TfjsEngine.create(loaded.tf, files, "tfjs-node-gpu").catch((error: Error) => {
       reasons.push(`${TFJS_NODE_GPU} could not load the model (${error.message.split("\n")[0]})`);
       return null;
@@ -46,11 +47,11 @@ export async function createFeatureEngine(
       await engine.close();
       reasons.push(`${TFJS_NODE_GPU} loaded but libtensorflow found no CUDA libraries (tfjs-node-gpu 4.x needs CUDA 11.x and cuDNN 8)`);
     }
-  } else {
+  } else if ("reason" in loaded) {
     reasons.push(loaded.reason);
   }
 
   const why = reasons.join("; ");
   if (device === "cuda") throw new Error(`${DEVICE_ENV}=cuda but no GPU engine works: ${why}`);
-  return Engine.create(onnx, "cpu", `NVIDIA GPU present, but ${why}`);
+  return Engine.create(onnx, "cpu", `NVIDIA GPU present, but ${why}`, io);
 }

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import type * as TfModule from "@tensorflow/tfjs";
 import type { FeatureEngine, Backend } from "./engine";
-import type { ModelFiles } from "./modelStore";
+import type { LayersModelFiles } from "./modelStore";
 
 /** The TF.js API: `@tensorflow/tfjs-node-gpu` in production, plain `@tensorflow/tfjs` in the tests (same calls). */
 export type Tf = typeof TfModule;
@@ -47,7 +47,7 @@ export class TfjsEngine implements FeatureEngine {
     readonly note?: string,
   ) {}
 
-  static async create(tf: Tf, files: Pick<ModelFiles, "modelJsonText" | "groups" | "spec">, backend: Backend, note?: string): Promise<TfjsEngine> {
+  static async create(tf: Tf, files: Pick<LayersModelFiles, "modelJsonText" | "groups" | "spec">, backend: Backend, note?: string): Promise<TfjsEngine> {
     // The original text, not the validated copy: TF.js needs every field of the topology.
     const raw = JSON.parse(files.modelJsonText) as { modelTopology: TfModule.io.ModelJSON["modelTopology"]; weightsManifest: { weights: TfModule.io.WeightsManifestEntry[] }[] };
     const manifest = raw.weightsManifest;

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { convertLayersModel } from "../src/convert";
 import { Engine, type FeatureEngine } from "../src/engine";
 import { decodeWeights } from "../src/layersModel";
-import { loadModelFiles, type ModelFiles } from "../src/modelStore";
+import { loadModelFiles, type LayersModelFiles } from "../src/modelStore";
 import { createFeatureEngine, type EngineProbes } from "../src/select-engine";
 import { cudaLibrariesLoaded, loadTfjsNodeGpu, TfjsEngine } from "../src/tfjs-engine";
 import { assetsDir, tempDir } from "./helpers";
@@ -39,7 +39,7 @@ const assets = assetsDir();
 
 describe.skipIf(!assets)("engine selection and the TF.js engine (MobileNet)", () => {
   const cache = tempDir("engines");
-  let files: ModelFiles;
+  let files: LayersModelFiles;
   let onnx: Uint8Array;
   const [h, w] = [224, 224];
   const batch = () => {
@@ -60,7 +60,9 @@ describe.skipIf(!assets)("engine selection and the TF.js engine (MobileNet)", ()
 
   beforeAll(async () => {
     await tf.setBackend("cpu");
-    files = await loadModelFiles("mobilenet_v1_0.75_224", { from: path.join(assets!, "models", "mobilenet_v1_0.75_224"), cacheDir: cache });
+    const loaded = await loadModelFiles("mobilenet_v1_0.75_224", { from: path.join(assets!, "models", "mobilenet_v1_0.75_224"), cacheDir: cache });
+    if (loaded.format !== "tfjs-layers") throw new Error("expected the TF.js layers model");
+    files = loaded;
     onnx = convertLayersModel(files.modelJson, decodeWeights(files.modelJson.weightsManifest, files.groups), { featureLayer: files.spec.featureLayer, includeOutput: true }).onnx;
   }, 60_000);
   afterAll(async () => {
