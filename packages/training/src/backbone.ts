@@ -96,7 +96,7 @@ export class Backbone {
     const trained = m.input.width === "dynamic" ? m.input.trainedAt : m.input.width;
     const dynamic = m.input.width === "dynamic" && m.input.height === "dynamic";
     const size = opts.imageSize ?? trained;
-    if (!Number.isInteger(size) || size < 32 || size > 1024) throw new Error(`image size ${size}: expected a whole number of pixels from 32 to 1024`);
+    if (opts.imageSize !== undefined && (!Number.isInteger(size) || size < 32 || size > 1024)) throw new Error(`image size ${size}: expected a whole number of pixels from 32 to 1024`);
     if (size !== trained && !dynamic) {
       throw new Error(`${id} takes a fixed ${trained}x${trained} input, so it cannot run at ${size}x${size}; image sizes other than the trained one need a backbone whose manifest says height/width "dynamic" (e.g. mobilenet_v2_1.0)`);
     }
