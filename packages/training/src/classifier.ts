@@ -6,9 +6,16 @@ import type { LabeledImages, UnlabeledImages } from "./data";
 import type { Backend } from "./engine";
 import { SoftmaxHead, type TrainOptions } from "./head";
 import { argmax, evaluateProbs, logLoss, accuracy, type Evaluation } from "./metrics";
-import { writeFileAtomic } from "./modelStore";
+import { ModelUnavailableError, writeFileAtomic } from "./modelStore";
+import { selectHeadByCrossValidation, type HeadCandidate, type HeadSelection } from "./selectHead";
 
 /** A pretrained backbone plus a trainable head: the lesson's few lines. */
+
+/** What best() tries, strongest first (measured in the README's comparison table). */
+export const DEFAULT_BACKBONES: readonly { id: string; imageSize?: number }[] = [
+  { id: "mobilenet_v2_1.0", imageSize: 288 },
+  { id: "mobilenet_v1_0.75_224" },
+];
 
 export type FitProgress =
   | ({ phase: "features"; split: string } & ExtractProgress)
@@ -35,6 +42,11 @@ export interface PredictOptions {
 export interface FitOptions extends TrainOptions, PredictOptions {
   /** Train on mirrored copies of the training images too (default true). */
   augment?: boolean;
+  /**
+   * Choose the head's epochs and weight decay by 5-fold cross-validation on the training images (default: when
+   * neither `epochs` nor `weightDecay` is given), from these candidates or DEFAULT_HEAD_CANDIDATES.
+   */
+  crossValidate?: boolean | readonly HeadCandidate[];
 }
 
 export interface EpochRecord {
@@ -49,6 +61,8 @@ export interface History {
   epochs: EpochRecord[];
   featureSeconds: number;
   trainSeconds: number;
+  /** The cross-validation that chose the head's epochs and weight decay, when it ran. */
+  selection?: HeadSelection;
 }
 
 export interface Predictions {
@@ -63,7 +77,7 @@ export type ImageSet = LabeledImages | UnlabeledImages | readonly string[];
 
 const savedSchema = z.object({
   format: z.literal("course-training/finetuned@1"),
-  backbone: z.object({ id: z.string(), contentHash: z.string() }),
+  backbone: z.object({ id: z.string(), contentHash: z.string(), imageSize: z.number().int().positive().optional() }),
   classes: z.array(z.string()).min(2),
   head: z.object({
     classes: z.array(z.string()),
@@ -111,7 +125,7 @@ export class PretrainedClassifier {
       throw new Error(`${file}: not a course-training fine-tuned model; ${issue?.path.join(".") || "(root)"}: ${issue?.message}`);
     }
     const saved = parsed.data;
-    const model = await PretrainedClassifier.load(saved.backbone.id, opts);
+    const model = await PretrainedClassifier.load(saved.backbone.id, { ...opts, imageSize: saved.backbone.imageSize });
     if (model.backbone.files.contentHash !== saved.backbone.contentHash) {
       throw new Error(
         `${file} was trained on ${saved.backbone.id} weights ${saved.backbone.contentHash.slice(0, 12)}, but the loaded weights are ${model.backbone.files.contentHash.slice(0, 12)} (from ${model.backbone.files.source})`,
@@ -121,8 +135,38 @@ export class PretrainedClassifier {
     return model;
   }
 
+  /**
+   * The strongest backbone this machine has: MobileNet v2 1.0 at 288x288, else MobileNet v1 0.75 at 224x224.
+   * `onFallback` (default: a line on stderr) says why a stronger one was not used; `fallbackNote` keeps it.
+   */
+  static async best(opts: Omit<BackboneLoadOptions, "imageSize" | "from"> & { onFallback?: (why: string) => void } = {}): Promise<PretrainedClassifier> {
+    const reasons: string[] = [];
+    for (const [i, choice] of DEFAULT_BACKBONES.entries()) {
+      try {
+        const model = await PretrainedClassifier.load(choice.id, { ...opts, imageSize: choice.imageSize });
+        if (reasons.length > 0) {
+          model.fallbackNote = `using ${model.description} because ${reasons.join("; ")}`;
+          (opts.onFallback ?? ((why: string) => process.stderr.write(`${why}\n`)))(model.fallbackNote);
+        }
+        return model;
+      } catch (e) {
+        if (!(e instanceof ModelUnavailableError) || i === DEFAULT_BACKBONES.length - 1) throw e;
+        reasons.push(`${choice.id} is unavailable (${e.message})`);
+      }
+    }
+    throw new Error("no default backbone");
+  }
+
+  /** Why best() did not use the strongest backbone, when it did not. */
+  fallbackNote?: string;
+
   get id(): string {
     return this.backbone.id;
+  }
+
+  /** What runs, in words: "mobilenet_v2_1.0 at 288x288 on onnxruntime-cpu". */
+  get description(): string {
+    return this.backbone.description;
   }
 
   /** The engine computing features, e.g. "onnxruntime-cpu" or "onnxruntime-cuda". */
@@ -182,9 +226,19 @@ export class PretrainedClassifier {
     const validX = v?.original;
     const validM = v?.mirrored;
     const t1 = performance.now();
-    const epochs = opts.epochs ?? 3;
+    const cv = opts.crossValidate ?? (opts.epochs === undefined && opts.weightDecay === undefined);
+    let selection: HeadSelection | undefined;
+    if (cv) {
+      selection = selectHeadByCrossValidation(head.classes, t.original, t.mirrored, train.labels, {
+        candidates: Array.isArray(cv) ? cv : undefined,
+        seed: opts.seed,
+        train: { learningRate: opts.learningRate, batchSize: opts.batchSize },
+      });
+    }
+    const epochs = selection?.chosen.epochs ?? opts.epochs ?? 3;
+    const weightDecay = selection?.chosen.weightDecay ?? opts.weightDecay;
     const records: EpochRecord[] = [];
-    head.train(trainX, trainY, { ...opts, epochs }, (s) => {
+    head.train(trainX, trainY, { ...opts, epochs, weightDecay }, (s) => {
       const rec: EpochRecord = { ...s };
       if (valid && validX) {
         const vp = this.headProbs(head, validX, validM);
@@ -195,7 +249,7 @@ export class PretrainedClassifier {
       const elapsed = (performance.now() - t1) / 1000;
       opts.onProgress?.({ phase: "epoch", epochs, ...rec, elapsedSeconds: elapsed, etaSeconds: (elapsed / s.epoch) * (epochs - s.epoch) });
     });
-    const history = { epochs: records, featureSeconds: (t1 - t0) / 1000, trainSeconds: (performance.now() - t1) / 1000 };
+    const history: History = { epochs: records, featureSeconds: (t1 - t0) / 1000, trainSeconds: (performance.now() - t1) / 1000, selection };
     this.history = history;
     return history;
   }
@@ -230,7 +284,7 @@ export class PretrainedClassifier {
     const head = this.requireHead();
     const saved: z.infer<typeof savedSchema> = {
       format: "course-training/finetuned@1",
-      backbone: { id: this.backbone.id, contentHash: this.backbone.files.contentHash },
+      backbone: { id: this.backbone.id, contentHash: this.backbone.files.contentHash, imageSize: this.backbone.inputSize[0] },
       classes: head.classes,
       head: head.state(),
       history: this.history,

@@ -25,8 +25,11 @@ Commands:
       --copy                  copy files instead of hard-linking them
   fit <data-dir>              train a new head on train/, report valid/ metrics, save the model
       --out <file>            fine-tuned model JSON (default <data-dir>/finetuned.json)
-      --epochs <n> (3)  --lr <x> (0.001)  --weight-decay <x> (0.01)  --batch-size <n> (32)  --seed <n> (42)
+      --epochs <n>  --weight-decay <x>   the head's training length and decay (default: chosen by 5-fold
+                              cross-validation on train/; giving either one skips it: 3 epochs, 0.01)
+      --lr <x> (0.001)  --batch-size <n> (32)  --seed <n> (42)
       --no-augment            do not add mirrored training images
+      (without --model: the strongest backbone available, mobilenet_v2_1.0 at 288, else mobilenet_v1_0.75_224)
   predict <data-dir>          predict test/ and write a Kaggle submission (id,label = P(positive class))
       --model-file <file>     (default <data-dir>/finetuned.json)
       --out <file>            (default <data-dir>/submission.csv)
@@ -40,8 +43,11 @@ Commands:
       --top <k> (5)
 
 Options for every command that loads a model:
-  --model <id>                backbone: ${Object.keys(BACKBONES).join(", ")} (default mobilenet_v1_0.75_224)
-  --from <dir|url>            model folder or URL of model.json (else $COURSE_MODELS_FROM, the cache, the public URL)
+  --model <id>                backbone: ${Object.keys(BACKBONES).join(", ")}
+                              (fit: see above; classify: mobilenet_v1_0.75_224)
+  --from <dir|url>            model folder (manifest.json or model.json), manifest.json, model.json or .onnx file, or
+                              their URL (else $COURSE_MODELS_FROM, the cache, the public URL)
+  --image-size <px>           square input size, e.g. 288 (backbones with dynamic H/W; default: the trained size)
   --cache-dir <dir>           models, converted ONNX and features (default $COURSE_MODEL_CACHE or ~/.cache/course-training)
   --device <auto|cpu|cuda>    execution provider (default $COURSE_TRAINING_DEVICE or auto)
   --no-tta                    do not average with mirrored images at prediction time
@@ -78,6 +84,7 @@ const optionsSchema = z.object({
   clip: num("clip"),
   "positive-class": z.string().optional(),
   top: num("top"),
+  "image-size": num("image-size"),
   model: z.string().optional(),
   from: z.string().optional(),
   "cache-dir": z.string().optional(),
@@ -109,6 +116,7 @@ function parse(argv: string[]): { command?: string; positionals: string[]; opts:
       clip: { type: "string" },
       "positive-class": { type: "string" },
       top: { type: "string" },
+      "image-size": { type: "string" },
       model: { type: "string" },
       from: { type: "string" },
       "cache-dir": { type: "string" },
@@ -132,13 +140,13 @@ function need(positionals: string[], n: number, what: string): string[] {
 }
 
 function loadOptions(o: Options): BackboneLoadOptions {
-  return { from: o.from, cacheDir: o["cache-dir"], device: o.device };
+  return { from: o.from, cacheDir: o["cache-dir"], device: o.device, imageSize: o["image-size"] };
 }
 
 async function restore(dataDir: string, o: Options): Promise<PretrainedClassifier> {
   const file = o["model-file"] ?? path.join(dataDir, "finetuned.json");
   const model = await PretrainedClassifier.restore(file, loadOptions(o));
-  process.stderr.write(`loaded ${file} (${model.id}, classes ${model.classes.join(", ")}) on ${model.backend}\n`);
+  process.stderr.write(`loaded ${file} (${model.description}, classes ${model.classes.join(", ")})\n`);
   return model;
 }
 
@@ -175,8 +183,11 @@ async function main(argv: string[]): Promise<void> {
       const [dir] = need(positionals, 1, "<data-dir>");
       const started = performance.now();
       const data = await ImageFolder.load(dir!);
-      const model = await PretrainedClassifier.load(o.model ?? "mobilenet_v1_0.75_224", loadOptions(o));
-      process.stderr.write(`${model.id} on ${model.backend}${model.backbone.backendNote ? ` (${model.backbone.backendNote})` : ""}; classes: ${data.classes.join(", ")}; ${data.train.files.length} train, ${data.valid.files.length} valid images\n`);
+      if (!o.model && (o.from || o["image-size"])) throw new UsageError("--from and --image-size need --model <id> (without --model, fit picks the strongest backbone available)");
+      const model = o.model
+        ? await PretrainedClassifier.load(o.model, loadOptions(o))
+        : await PretrainedClassifier.best({ cacheDir: o["cache-dir"], device: o.device, onFallback: (why) => process.stderr.write(`course-train: ${why}\n`) });
+      process.stderr.write(`${model.description}${model.backbone.backendNote ? ` (${model.backbone.backendNote})` : ""}; classes: ${data.classes.join(", ")}; ${data.train.files.length} train, ${data.valid.files.length} valid images\n`);
       model.finetune(data.classes, { seed: o.seed });
       const history = await model.fit(data.train, data.valid, {
         ...predictOpts,
@@ -190,6 +201,11 @@ async function main(argv: string[]): Promise<void> {
       const out = o.out ?? path.join(dir!, "finetuned.json");
       await model.save(out);
       const last = history.epochs.at(-1);
+      if (history.selection) {
+        const c = history.selection.chosen;
+        console.log(`head: ${c.epochs} epochs, weight decay ${c.weightDecay} (chosen by ${history.selection.folds}-fold cross-validation on train/)`);
+      }
+      console.log(`ran: ${model.description}`);
       console.log(
         `valid accuracy ${((last?.validAccuracy ?? NaN) * 100).toFixed(2)}%, valid loss ${(last?.validLoss ?? NaN).toFixed(4)}; ` +
           `features ${history.featureSeconds.toFixed(1)}s, head ${history.trainSeconds.toFixed(1)}s, total ${((performance.now() - started) / 1000).toFixed(1)}s`,
@@ -233,7 +249,7 @@ async function main(argv: string[]): Promise<void> {
         .parse(saved.history?.epochs);
       const html = await renderReport({
         modelId: model.id,
-        backend: model.backend,
+        backend: model.description,
         classes: model.classes,
         evaluation: ev,
         interpretation: interpret(ev.predictions, data.valid.labels),

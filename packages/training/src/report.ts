@@ -43,7 +43,7 @@ figure img{max-width:128px;max-height:128px;display:block}.missing{width:128px;h
 <h1>${escapeXml(title)}</h1>
 <table>
 <tr><th>backbone</th><td>${escapeXml(r.modelId)}</td></tr>
-<tr><th>engine</th><td>${escapeXml(r.backend)}</td></tr>
+<tr><th>ran</th><td>${escapeXml(r.backend)}</td></tr>
 <tr><th>images evaluated</th><td>${e.n}</td></tr>
 <tr><th>accuracy</th><td>${(e.accuracy * 100).toFixed(2)}%</td></tr>
 <tr><th>log loss</th><td>${e.logLoss.toFixed(4)}</td></tr>
