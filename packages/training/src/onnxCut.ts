@@ -119,14 +119,12 @@ export function addGraphOutput(model: Uint8Array, tensor: string): Uint8Array {
   const newGraph = new Uint8Array(graph.bytes.length + valueInfo.length);
   newGraph.set(graph.bytes);
   newGraph.set(valueInfo, graph.bytes.length);
-  const w = new ProtoWriter();
   const parts: Uint8Array[] = [];
   for (const f of all) {
     if (f === graph) {
       parts.push(new ProtoWriter().bytes(7, newGraph).finish());
     } else parts.push(f.raw);
   }
-  void w;
   const total = parts.reduce((n, p) => n + p.length, 0);
   const out = new Uint8Array(total);
   let off = 0;
