@@ -15,6 +15,8 @@ export interface HeadCandidate {
 
 export interface CandidateScore extends HeadCandidate {
   logLoss: number;
+  /** Standard error of the mean per-image log loss. */
+  standardError: number;
   accuracy: number;
 }
 
@@ -24,13 +26,12 @@ export interface HeadSelection {
   chosen: HeadCandidate;
 }
 
-/** A grid measured on the dogs-vs-cats sample (README): from light to strong decay, short and longer training. */
+/** Weight decay from light to strong at a fixed training length (see README, "Choosing the head"). */
 export const DEFAULT_HEAD_CANDIDATES: readonly HeadCandidate[] = [
-  { epochs: 3, weightDecay: 0.01 },
-  { epochs: 6, weightDecay: 0.01 },
-  { epochs: 6, weightDecay: 1 },
-  { epochs: 12, weightDecay: 1 },
-  { epochs: 12, weightDecay: 5 },
+  { epochs: 8, weightDecay: 0.01 },
+  { epochs: 8, weightDecay: 1 },
+  { epochs: 8, weightDecay: 3 },
+  { epochs: 8, weightDecay: 10 },
 ];
 
 export function selectHeadByCrossValidation(
@@ -72,10 +73,16 @@ export function selectHeadByCrossValidation(
       const q = mirrored ? head.predict(held.map((i) => mirrored[i]!)) : undefined;
       held.forEach((i, k) => (probs[i] = q ? p[k]!.map((v, j) => (v + q[k]![j]!) / 2) : p[k]!));
     }
-    return { ...c, logLoss: logLoss(probs, labels), accuracy: accuracy(probs, labels) };
+    const losses = probs.map((p, i) => -Math.log(Math.min(Math.max(p[labels[i]!]!, 1e-15), 1 - 1e-15)));
+    const mean = losses.reduce((a, b) => a + b, 0) / n;
+    const variance = losses.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(n - 1, 1);
+    return { ...c, logLoss: logLoss(probs, labels), standardError: Math.sqrt(variance / n), accuracy: accuracy(probs, labels) };
   });
-  // Lowest log loss; ties (within 1e-4) go to the earlier, cheaper candidate.
+  // The one-standard-error rule: the most regularised candidate (the last one, candidates go from light to strong)
+  // whose log loss is within one standard error of the best. A handful of confidently wrong photos dominate log
+  // loss, so candidates a hair apart are not really different, and the stronger decay is the safer bet on new photos.
   let best = scores[0]!;
-  for (const s of scores) if (s.logLoss < best.logLoss - 1e-4) best = s;
-  return { folds, scores, chosen: { epochs: best.epochs, weightDecay: best.weightDecay } };
+  for (const s of scores) if (s.logLoss < best.logLoss) best = s;
+  const chosen = scores.filter((s) => s.logLoss <= best.logLoss + best.standardError).at(-1)!;
+  return { folds, scores, chosen: { epochs: chosen.epochs, weightDecay: chosen.weightDecay } };
 }
