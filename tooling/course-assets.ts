@@ -22,6 +22,7 @@ type Env = Readonly<Record<string, string | undefined>>;
 /** Assets that tests ask for, relative to the assets folder. */
 export const ASSETS = {
   mobilenet: "models/mobilenet_v1_0.75_224/model.json",
+  mobilenetV2: "models/mobilenet_v2_1.0_features/manifest.json",
   kaggleSample: "datasets/dogscats-kaggle-sample/train",
 } as const;
 

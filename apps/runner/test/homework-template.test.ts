@@ -33,7 +33,7 @@ describe.skipIf(!sample || !modelsDir || !existsSync("/usr/bin/bwrap"))("the Les
     await rm(tmp, { recursive: true, force: true });
   });
 
-  it("scores at least 97% on the hidden labels within the default time limit, as a valid executed notebook", async () => {
+  it("scores at least 98.75% (log loss at most 0.045) on the hidden labels within the default time limit, as a valid executed notebook", async () => {
     const { binds, extraPath } = defaultExecutorBinds();
     const models = modelsMount({ modelsDir: modelsDir as string });
     const started = Date.now();
@@ -54,8 +54,11 @@ describe.skipIf(!sample || !modelsDir || !existsSync("/usr/bin/bwrap"))("the Les
     if (!outcome.ok) throw new Error(`${outcome.reason}: ${outcome.message}`);
     expect(Date.now() - started).toBeLessThan(DEFAULT_LIMITS.wallTimeMs);
     expect(outcome.scores.overall.count).toBe(400);
-    expect(outcome.scores.overall.accuracy).toBeGreaterThanOrEqual(0.97);
-    expect(outcome.scores.overall.logLoss).toBeLessThan(0.15);
+    // The template uses the strongest backbone the runner mounts (MobileNet v2 at 288) and says which ran.
+    console.log(`template: accuracy ${outcome.scores.overall.accuracy}, log loss ${outcome.scores.overall.logLoss}, ${Math.round((Date.now() - started) / 1000)} s`);
+    expect(outcome.executedNotebook).toContain("running mobilenet_v2_1.0 at 288x288 on onnxruntime-cpu");
+    expect(outcome.scores.overall.accuracy).toBeGreaterThanOrEqual(0.9875);
+    expect(outcome.scores.overall.logLoss).toBeLessThanOrEqual(0.045);
 
     const executed = path.join(tmp, "executed.ipynb");
     writeFileSync(executed, outcome.executedNotebook);

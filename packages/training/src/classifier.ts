@@ -150,8 +150,9 @@ export class PretrainedClassifier {
         }
         return model;
       } catch (e) {
-        if (!(e instanceof ModelUnavailableError) || i === DEFAULT_BACKBONES.length - 1) throw e;
+        if (!(e instanceof ModelUnavailableError)) throw e;
         reasons.push(`${choice.id} is unavailable (${e.message})`);
+        if (i === DEFAULT_BACKBONES.length - 1) throw new ModelUnavailableError(`No pretrained backbone is available: ${reasons.join("; ")}`);
       }
     }
     throw new Error("no default backbone");

@@ -61,7 +61,8 @@ describe.skipIf(!assets)("dogs vs cats sample (2002 photos)", () => {
     expect(prep.stdout).toContain("cats: train 801, valid 200, sample 20/5");
     expect(prep.stdout).toContain("test/unknown: 5");
 
-    const fit = cli(["fit", cliData, "--epochs", "3"], env);
+    // The v1 backbone on purpose (fit's default is the strongest available: test/defaults.test.ts covers it).
+    const fit = cli(["fit", cliData, "--epochs", "3", "--model", "mobilenet_v1_0.75_224"], env);
     expect(fit.code).toBe(0);
     expect(fit.stderr).toMatch(/^epoch 3\/3 {2}loss [\d.]+ {2}accuracy [\d.]+% {2}valid loss [\d.]+ {2}valid accuracy [\d.]+%/m);
     expect(fit.stderr).toContain("onnxruntime-cpu");
