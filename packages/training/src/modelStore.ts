@@ -90,8 +90,10 @@ export interface LoadModelOptions {
 
 function missingHelp(spec: BackboneSpec): string {
   return (
-    `Provide it with the env var ${MODELS_FROM_ENV}=<folder or https URL holding ${spec.id}/model.json>, ` +
-    `or pass { from: "<folder or URL of model.json>" } (CLI: --from <folder|url>).`
+    `Provide it with the env var ${MODELS_FROM_ENV}=<folder or https URL holding ${spec.id}/${spec.format === "onnx" ? "manifest.json and the model file" : "model.json"}>, ` +
+    `or pass { from: "<folder or URL of model.json>" } (CLI: --from <folder|url>).` +
+    (spec.folderNames?.length ? ` A ${MODELS_FROM_ENV} folder may also name it ${spec.folderNames.join(" or ")}.` : "") +
+    (spec.format === "onnx" && spec.defaultUrl ? ` Public source: ${spec.defaultUrl} (--from <that URL>).` : "")
   );
 }
 
@@ -307,7 +309,9 @@ export async function writeFileAtomic(file: string, data: Uint8Array | string): 
 async function readLocal(spec: BackboneSpec, from: string): Promise<ModelFiles> {
   const stat = await fs.stat(from).catch(() => undefined);
   if (!stat) {
-    throw new ModelUnavailableError(`Model "${spec.id}" is missing: ${from} does not exist. ${missingHelp(spec)}`);
+    // Name the file that was looked for (a path without an extension was meant as a folder).
+    const wanted = path.extname(from) ? from : path.join(from, spec.format === "onnx" ? "manifest.json" : "model.json");
+    throw new ModelUnavailableError(`Model "${spec.id}" is missing: ${wanted} does not exist. ${missingHelp(spec)}`);
   }
   if (stat.isDirectory()) {
     if (await exists(path.join(from, "manifest.json"))) return readManifestModel(spec, path.join(from, "manifest.json"));

@@ -85,7 +85,7 @@ describe.skipIf(!assets)("the strongest backbone by default, at 288 pixels", () 
       const model = await PretrainedClassifier.best({ cacheDir: path.join(work, "cache-a"), onFallback: (w) => notes.push(w) });
       expect(model.description).toBe("mobilenet_v1_0.75_224 at 224x224 on onnxruntime-cpu");
       expect(notes).toHaveLength(1);
-      expect(notes[0]).toMatch(/^using mobilenet_v1_0\.75_224 at 224x224 on onnxruntime-cpu because mobilenet_v2_1\.0 is unavailable \(Model "mobilenet_v2_1\.0" is missing: .*models-v1-only\/mobilenet_v2_1\.0 does not exist\. Provide it with the env var COURSE_MODELS_FROM/);
+      expect(notes[0]).toMatch(/^using mobilenet_v1_0\.75_224 at 224x224 on onnxruntime-cpu because mobilenet_v2_1\.0 is unavailable \(Model "mobilenet_v2_1\.0" is missing: .*models-v1-only\/mobilenet_v2_1\.0\/manifest\.json does not exist\. Provide it with the env var COURSE_MODELS_FROM/);
       expect(model.fallbackNote).toBe(notes[0]);
       await model.close();
 
