@@ -68,5 +68,7 @@ describe.skipIf(!sample || !modelsDir || !existsSync("/usr/bin/bwrap"))("the Les
     const outputs = nb.cells.flatMap((c) => c.outputs ?? []);
     expect(outputs.filter((o) => o.output_type === "display_data" && o.data?.["image/svg+xml"])).toHaveLength(2);
     expect(outputs.some((o) => o.output_type === "error")).toBe(false);
-  }, 600_000);
+    // The runner's own limit (30 min) is the bound: MobileNet v2 at 288 px over 2002 photos and their mirrors takes
+    // minutes on 2 shared cores, more than vitest's usual ceiling when other jobs load the machine.
+  }, DEFAULT_LIMITS.wallTimeMs + 120_000);
 });
