@@ -310,7 +310,7 @@ async function readLocal(spec: BackboneSpec, from: string): Promise<ModelFiles> 
   const stat = await fs.stat(from).catch(() => undefined);
   if (!stat) {
     // Name the file that was looked for (a path without an extension was meant as a folder).
-    const wanted = path.extname(from) ? from : path.join(from, spec.format === "onnx" ? "manifest.json" : "model.json");
+    const wanted = /\.(json|onnx)$/i.test(from) ? from : path.join(from, spec.format === "onnx" ? "manifest.json" : "model.json");
     throw new ModelUnavailableError(`Model "${spec.id}" is missing: ${wanted} does not exist. ${missingHelp(spec)}`);
   }
   if (stat.isDirectory()) {
