@@ -82,7 +82,7 @@ export async function loadModelFiles(id: string, opts: LoadModelOptions = {}): P
   const root = cacheRoot(opts.cacheDir);
   let from = opts.from;
   if (!from && process.env[MODELS_FROM_ENV]) {
-    const base = process.env[MODELS_FROM_ENV]!;
+    const base = process.env[MODELS_FROM_ENV];
     from = isUrl(base) ? new URL(`${spec.id}/model.json`, base.endsWith("/") ? base : `${base}/`).href : path.join(base, spec.id);
   }
   if (from) return isUrl(from) ? downloadToCache(spec, from, root) : readLocalFolder(spec, from);
