@@ -10,6 +10,7 @@ import net from "node:net";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { compression } from "./src/server/security/compression.mjs";
+import { contentSecurityPolicy } from "./src/server/security/csp.mjs";
 import { applyResponseNonce, newPlaceholder } from "./src/server/security/response-nonce.mjs";
 
 /** The app reads the client address from this header only (apps/web/src/server/auth/client-address.ts). */
@@ -63,6 +64,9 @@ export function markClientAddress(req, hops) {
 
 /** Prepares the built Next app in `dir` and serves it on `port` (all interfaces, as `next start` does). */
 export async function startWebServer({ dir, port, hops }) {
+  const dev = process.env.NODE_ENV === "development";
+  const apiUrl = process.env.YOUTUBE_IFRAME_API_URL || undefined;
+  const policy = (nonce) => contentSecurityPolicy({ nonce, dev, apiUrl });
   const started = Date.now();
   const { default: next } = await import("next");
   const app = next({ dev: false, dir, hostname: "localhost", port });
@@ -75,7 +79,7 @@ export async function startWebServer({ dir, port, hops }) {
     markClientAddress(req, hops);
     // Order matters: the nonce goes into the body before compression sees it.
     compress(req, res, () => {});
-    applyResponseNonce(req, res, { placeholder });
+    applyResponseNonce(req, res, { placeholder, policy });
     handle(req, res).catch((error) => {
       console.error("[web] request failed:", error);
       if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });

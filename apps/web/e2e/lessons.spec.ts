@@ -362,7 +362,7 @@ test.describe("lesson notebooks", () => {
 
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download lesson-1.ipynb" }).click()]);
     expect(download.suggestedFilename()).toBe("lesson-1.ipynb");
-    const saved = JSON.parse(await import("node:fs/promises").then(async (fs) => fs.readFile((await download.path())!, "utf8"))) as { nbformat: number; cells: unknown[] };
+    const saved = JSON.parse(await import("node:fs/promises").then(async (fs) => fs.readFile((await download.path()), "utf8"))) as { nbformat: number; cells: unknown[] };
     expect(saved.nbformat).toBe(4);
     expect(saved.cells.length).toBeGreaterThan(5);
 

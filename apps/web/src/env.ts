@@ -61,6 +61,14 @@ export function parseServerEnv(env: Record<string, string | undefined>): ServerE
   return result.data;
 }
 
+/**
+ * COURSE_CONTENT_DIR alone, for code that also runs while building (server/content.ts), where serverEnv()'s other
+ * checks would ask for the secrets of a running site.
+ */
+export function contentDirEnv(): string | undefined {
+  return serverEnvSchema.shape.COURSE_CONTENT_DIR.parse(process.env.COURSE_CONTENT_DIR);
+}
+
 let cached: ServerEnv | undefined;
 export function serverEnv(): ServerEnv {
   cached ??= parseServerEnv(process.env);

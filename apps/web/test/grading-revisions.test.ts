@@ -132,7 +132,7 @@ eachBackend((db) => {
     it("answering a regrade with new points leaves the feedback and its history alone", async () => {
       const { student, ann, sub } = await setting();
       saved(await caller(ann).grading.saveReview({ submissionId: sub.id, scores: { runs: 0.5 }, feedback: "Half marks.", feedbackBaseNumber: 0, action: "return" }));
-      await caller(student as PublicUser).grading.requestRegrade({ submissionId: sub.id, reason: "It runs." });
+      await caller(student).grading.requestRegrade({ submissionId: sub.id, reason: "It runs." });
       const request = await prisma().regradeRequest.findFirstOrThrow();
       await caller(ann).grading.answerRegrade({ id: request.id, answer: "Right.", scores: { runs: 1 } });
       expect((await prisma().review.findUniqueOrThrow({ where: { submissionId: sub.id } })).feedback).toBe("Half marks.");
@@ -143,7 +143,7 @@ eachBackend((db) => {
       const { student, ann, sub } = await setting();
       expect(await open(caller(ann), sub.id)).toEqual({ body: "", baseNumber: 0 });
       expect(await caller(ann).grading.history({ text: { of: "feedback", submissionId: sub.id } })).toEqual([]);
-      expect(await fails(caller(student as PublicUser).grading.history({ text: { of: "feedback", submissionId: sub.id } }))).toBe("FORBIDDEN");
+      expect(await fails(caller(student).grading.history({ text: { of: "feedback", submissionId: sub.id } }))).toBe("FORBIDDEN");
       expect(await fails(caller(ann).grading.history({ text: { of: "feedback", submissionId: "nope" } }))).toBe("NOT_FOUND");
       expect(await fails(caller(ann).grading.history({ text: { of: "comment", commentId: "nope" } }))).toBe("NOT_FOUND");
     });

@@ -42,7 +42,8 @@ function show(value: unknown): string {
   if (value === null) return "null (empty value)";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a mapping";
-  return String(value);
+  // YAML scalars left: numbers and booleans.
+  return typeof value === "number" || typeof value === "boolean" ? String(value) : typeof value;
 }
 
 function text(expected: string, pattern?: RegExp, patternExpected?: string) {

@@ -179,7 +179,7 @@ export function convertJekyllLesson(page: string, options: JekyllImportOptions =
   const fields = data as Record<string, unknown>;
   const warnings: string[] = [];
   const problems: ContentProblem[] = [];
-  const str = (key: string): string => (fields[key] === undefined || fields[key] === null ? "" : decode(String(fields[key]), { level: "html5" }).trim());
+  const str = (key: string): string => (fields[key] === undefined || fields[key] === null ? "" : decode(scalarText(fields[key]), { level: "html5" }).trim());
 
   let number: number | undefined;
   let title = str("title");
@@ -229,4 +229,12 @@ export function convertJekyllLesson(page: string, options: JekyllImportOptions =
   const policy = checkMdxPolicy(body, `${source} -> ${fileName}`, { duration: options.duration });
   if (policy.length > 0) throw new ContentError(policy);
   return { slug, frontMatter: checked.frontMatter, mdx, warnings };
+}
+
+/** A YAML value as text: scalars as written, a list joined by commas (as String() does), a mapping as JSON. */
+function scalarText(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint" || value instanceof Date) return String(value);
+  if (Array.isArray(value)) return value.map(scalarText).join(",");
+  return JSON.stringify(value) ?? "";
 }

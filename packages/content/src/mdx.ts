@@ -44,6 +44,7 @@ export async function compileLessonMdx(source: string, displayPath: string, opti
     const result = await bundleMDX({
       source: body,
       // gray-matter can evaluate `---js` front matter; never let it.
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access -- mdx-bundler's types import @mdx-js/esbuild/lib, which that package's exports hide, so `o` has no type
       mdxOptions: (o) => ({ ...o, remarkPlugins: [...(o.remarkPlugins ?? []), remarkGfm] }),
       grayMatterOptions: (o) => ({ ...o, engines: { js: refuse, javascript: refuse, coffee: refuse } }),
       esbuildOptions: (o) => ({

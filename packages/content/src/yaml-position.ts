@@ -3,7 +3,7 @@ import { isMap, isScalar, isSeq, type Document, type LineCounter, type Node as Y
 /** The 1-based line of the node at `path` in a YAML document that starts on `firstLine` of its file. */
 export function yamlLineOf(doc: Document, counter: LineCounter, path: readonly PropertyKey[], firstLine = 1): number {
   let node: unknown = doc.contents;
-  let offset = (doc.contents as YamlNode | null)?.range?.[0] ?? 0;
+  let offset = (doc.contents)?.range?.[0] ?? 0;
   for (const key of path) {
     if (isMap(node)) {
       const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(key));

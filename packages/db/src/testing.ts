@@ -8,7 +8,7 @@ import type { DatabaseConfig } from "./config";
 export interface TestBackend {
   name: "pglite" | "postgresql";
   /** A fresh, migrated, empty database; closed and removed by the returned `dispose`. */
-  create(): Promise<{ db: Database; config: DatabaseConfig; dispose(): Promise<void> }>;
+  create(): Promise<{ db: Database; config: DatabaseConfig; dispose: () => Promise<void> }>;
 }
 
 const pgliteBackend: TestBackend = {

@@ -29,7 +29,7 @@ export function limitDepth(tree: Parent, flat: (text: string, node: Node) => Nod
     for (let i = 0; i < parent.children.length; i++) {
       const child = parent.children[i] as Node;
       if (!("children" in child)) continue;
-      if (depth + 1 >= MAX_DEPTH) parent.children[i] = flat(literalText(child).replace(/\s+/g, " ").trim(), child) as Parent["children"][number];
+      if (depth + 1 >= MAX_DEPTH) parent.children[i] = flat(literalText(child).replace(/\s+/g, " ").trim(), child);
       else stack.push([child as Parent, depth + 1]);
     }
   }

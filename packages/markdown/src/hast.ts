@@ -50,7 +50,7 @@ export function replaceElements(tree: Root, replace: (el: Element, parent: Paren
         stack.push(child);
       }
     }
-    if (changed) parent.children = next as typeof parent.children;
+    if (changed) parent.children = next;
   }
 }
 
@@ -112,7 +112,7 @@ export function replaceText(tree: Root, pattern: RegExp, replace: TextReplacer):
       next.push(...parts);
       changed = true;
     }
-    if (changed) parent.children = next as typeof parent.children;
+    if (changed) parent.children = next;
   }
 }
 

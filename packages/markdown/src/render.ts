@@ -12,7 +12,6 @@ import rehypeStringify from "rehype-stringify";
 import remarkGfm from "remark-gfm";
 import remarkRehype from "remark-rehype";
 import { unified } from "unified";
-import type { Parent } from "unist";
 import { visit } from "unist-util-visit";
 import { VFile } from "vfile";
 import { flatHtml, flatMarkdown, limitDepth } from "./depth";
@@ -30,7 +29,7 @@ import type { Rendered, RenderOptions } from "./types";
 
 function markdownGuards() {
   return (tree: MdastRoot, file: VFile) => {
-    limitDepth(tree as Parent, flatMarkdown);
+    limitDepth(tree, flatMarkdown);
     // Raw HTML turned off: show it as the text it is.
     if (contextOf(file).options.rawHtml === false) {
       visit(tree, "html", (node) => {
@@ -49,13 +48,13 @@ function rawWhenNeeded() {
       return false;
     });
     const out = found ? (raw(tree) as HastRoot) : tree;
-    limitDepth(out as Parent, flatHtml);
+    limitDepth(out, flatHtml);
     return out;
   };
 }
 
 function htmlGuards() {
-  return (tree: HastRoot) => limitDepth(tree as Parent, flatHtml);
+  return (tree: HastRoot) => limitDepth(tree, flatHtml);
 }
 
 /** The passes every text goes through once it is a hast tree: sanitize, then our extensions, then finishing. */

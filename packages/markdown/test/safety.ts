@@ -23,7 +23,7 @@ function walk(node: Root | Element, visit: (el: Element, parent: Root | Element)
       if (c.type !== "element") continue;
       visit(c, n);
       stack.push(c);
-      if (c.content) stack.push(c.content as unknown as Root);
+      if (c.content) stack.push(c.content);
     }
   }
 }

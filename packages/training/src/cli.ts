@@ -218,7 +218,7 @@ async function main(argv: string[]): Promise<void> {
       const [dir] = need(positionals, 1, "<data-dir>");
       const data = await ImageFolder.load(dir!, { requireTest: true });
       const model = await restore(dir!, o);
-      const preds = await model.predict(data.test!, predictOpts);
+      const preds = await model.predict(data.test, predictOpts);
       const out = await writeSubmission(preds, o.out ?? path.join(dir!, "submission.csv"), { clip: o.clip, positiveClass: o["positive-class"] });
       console.log(`wrote ${out} (${preds.ids.length} rows)`);
       await model.close();

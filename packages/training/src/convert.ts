@@ -318,7 +318,7 @@ export function convertLayersModel(
       case "Reshape":
       case "Flatten": {
         const target =
-          cls === "Flatten" ? [x.shape.reduce((a, b) => a * b, 1)] : (layer.config.target_shape as unknown);
+          cls === "Flatten" ? [x.shape.reduce((a, b) => a * b, 1)] : (layer.config.target_shape);
         if (!Array.isArray(target) || target.some((d) => typeof d !== "number")) {
           throw new Error(`layer ${layer.name}: target_shape must be a list of numbers`);
         }

@@ -103,7 +103,7 @@ export async function loadModelFiles(id: string, opts: LoadModelOptions = {}): P
   const root = cacheRoot(opts.cacheDir);
   let from = opts.from;
   if (!from && process.env[MODELS_FROM_ENV]) {
-    const base = process.env[MODELS_FROM_ENV]!;
+    const base = process.env[MODELS_FROM_ENV];
     if (isUrl(base)) {
       from = new URL(`${spec.id}/${spec.format === "onnx" ? "manifest.json" : "model.json"}`, base.endsWith("/") ? base : `${base}/`).href;
     } else {

@@ -69,7 +69,7 @@ describe("PretrainedClassifier on a tiny backbone", () => {
     await model.save(saved);
     const restored = await PretrainedClassifier.restore(saved, { from: modelDir, cacheDir });
     expect(restored.classes).toEqual(data.classes);
-    expect((await restored.predict(data.test!)).probs).toEqual(preds.probs);
+    expect((await restored.predict(data.test)).probs).toEqual(preds.probs);
 
     const csv = path.join(dataDir, "submission.csv");
     await writeSubmission(preds, csv, { positiveClass: "reds" });

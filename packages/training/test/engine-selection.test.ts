@@ -108,7 +108,7 @@ describe.skipIf(!assets)("engine selection and the TF.js engine (MobileNet)", ()
   }, 60_000);
 
   it("falls back to the CPU when tfjs-node-gpu loads but cannot build the model", async () => {
-    const broken = probes({ loadTfjs: async () => ({ tf: { ...tf, loadLayersModel: async () => Promise.reject(new Error("bad topology")) } as typeof tf }) });
+    const broken = probes({ loadTfjs: async () => ({ tf: { ...tf, loadLayersModel: async () => Promise.reject(new Error("bad topology")) } }) });
     const engine = track(await createFeatureEngine(onnx, files, "auto", broken));
     expect(engine.backend).toBe("onnxruntime-cpu");
     expect(engine.note).toMatch(/@tensorflow\/tfjs-node-gpu could not load the model \(bad topology\)$/);

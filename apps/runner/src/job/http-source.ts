@@ -46,16 +46,19 @@ export interface HttpJobSourceOptions {
 
 const RETRYABLE = new Set([408, 425, 429, 500, 502, 503, 504]);
 
+/** Why the signal aborted, as an Error (AbortSignal.reason is typed `any`; abort() gives a DOMException, an Error). */
+const abortReason = (signal: AbortSignal): Error => (signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason)));
+
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
+    if (signal?.aborted) return reject(abortReason(signal));
     const t = setTimeout(() => {
       signal?.removeEventListener("abort", onAbort);
       resolve();
     }, ms);
     const onAbort = () => {
       clearTimeout(t);
-      reject(signal?.reason);
+      reject(signal ? abortReason(signal) : new Error("aborted"));
     };
     signal?.addEventListener("abort", onAbort, { once: true });
   });

@@ -14,7 +14,7 @@ import { mkdir, readFile, rmdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 
 /** "auto" (detect), "off" (never use cgroups), or the path of a delegated cgroup v2 directory. */
-export type MemoryCgroupSetting = "auto" | "off" | string;
+export type MemoryCgroupSetting = string;
 
 export type CgroupSupport = { ok: true; parent: string; how: string } | { ok: false; why: string };
 

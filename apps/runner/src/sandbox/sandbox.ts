@@ -357,7 +357,8 @@ async function superviseChild(ctx: {
   const started = Date.now();
   const child = spawn(file, argv, {
     cwd,
-    env: { PATH: BASE_PATH } as unknown as NodeJS.ProcessEnv, // a clean environment (Next.js types make NODE_ENV required)
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- needed where apps/web type-checks this file: Next.js types make NODE_ENV required
+    env: { PATH: BASE_PATH } as unknown as NodeJS.ProcessEnv, // a clean environment
     stdio: ["ignore", "pipe", "pipe", mode === "bwrap" ? "pipe" : "ignore"],
     detached: true, // own process group, so we can SIGKILL the group
   });

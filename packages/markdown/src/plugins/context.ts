@@ -13,7 +13,7 @@ export function newContext(options: RenderOptions): RenderContext {
 }
 
 export function contextOf(file: VFile): RenderContext {
-  const ctx = file.data.course as RenderContext | undefined;
+  const ctx = file.data.course;
   if (!ctx) throw new Error("@course/markdown: a pass ran without its render context");
   return ctx;
 }

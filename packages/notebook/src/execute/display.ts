@@ -54,7 +54,7 @@ export function bundleFor(value: unknown): DisplayBundle {
     const custom = call(value, "_repr_mimebundle_");
     if (typeof custom === "object" && custom !== null) {
       const c = custom as Partial<DisplayBundle> & Record<string, unknown>;
-      const bundle = "data" in c && typeof c.data === "object" && c.data !== null ? (c.data as Record<string, unknown>) : c;
+      const bundle = "data" in c && typeof c.data === "object" && c.data !== null ? (c.data) : c;
       for (const [mime, v] of Object.entries(bundle)) data[mime] = binaryMime(mime, v);
       if ("metadata" in c && typeof c.metadata === "object" && c.metadata !== null) Object.assign(metadata, c.metadata);
     }

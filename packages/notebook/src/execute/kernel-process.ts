@@ -41,6 +41,7 @@ export class KernelProcess {
   start(): Promise<void> {
     const { cwd, env, maxMemoryMb } = this.options;
     const execArgv = maxMemoryMb ? [`--max-old-space-size=${maxMemoryMb}`] : [];
+    // eslint-disable-next-line no-restricted-syntax -- nothing is read here: the kernel inherits this process's environment unless given one
     const child = fork(KERNEL_ENTRY, [], { cwd, env: env ?? process.env, execArgv, stdio: ["ignore", "pipe", "pipe", "ipc"], serialization: "json" });
     this.child = child;
     child.stdout?.setEncoding("utf8").on("data", (text: string) => this.onOutput({ type: "stream", name: "stdout", text }));

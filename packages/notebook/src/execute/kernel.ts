@@ -45,7 +45,7 @@ for (const name of ["stdout", "stderr"] as const) {
     const cb = typeof encoding === "function" ? encoding : callback;
     if (typeof cb === "function") queueMicrotask(() => (cb as () => void)());
     return true;
-  }) as typeof stream.write;
+  });
 }
 globalThis.console = new Console({ stdout: process.stdout, stderr: process.stderr, colorMode: false });
 

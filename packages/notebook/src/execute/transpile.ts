@@ -96,7 +96,7 @@ function rewriteImport(f: ts.NodeFactory, stmt: ts.ImportDeclaration, index: num
   const clause = stmt.importClause;
   if (clause?.isTypeOnly) return [];
   const spec = stmt.moduleSpecifier;
-  const load = f.createAwaitExpression(kernelCall(f, "import", [spec as ts.Expression]));
+  const load = f.createAwaitExpression(kernelCall(f, "import", [spec]));
   if (!clause) return [ts.setTextRange(f.createExpressionStatement(load), stmt)];
   const moduleVar = `__notebook_import_${index}__`;
   const out: ts.Statement[] = [

@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { signIn, signOut } from "next-auth/react";
 import { useState, type FormEvent } from "react";
 import { useTRPC } from "~/trpc/react";
+import { formText } from "~/lib/form-text";
 
 export function AccountForms({ name, email }: { name: string; email: string }) {
   const trpc = useTRPC();
@@ -21,7 +22,7 @@ export function AccountForms({ name, email }: { name: string; email: string }) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     try {
-      await updateName.mutateAsync({ name: String(form.get("name") ?? "") });
+      await updateName.mutateAsync({ name: formText(form, "name") });
       setNameMessage({ ok: true, text: "Saved." });
       // The header asks for the name in the browser (account.me); the rest of the page is server-rendered.
       await queryClient.invalidateQueries({ queryKey: trpc.account.me.queryKey() });
@@ -35,9 +36,9 @@ export function AccountForms({ name, email }: { name: string; email: string }) {
     event.preventDefault();
     const formElement = event.currentTarget;
     const form = new FormData(formElement);
-    const next = String(form.get("next") ?? "");
+    const next = formText(form, "next");
     try {
-      await changePassword.mutateAsync({ current: String(form.get("current") ?? ""), next });
+      await changePassword.mutateAsync({ current: formText(form, "current"), next });
     } catch (e) {
       setPasswordMessage({ ok: false, text: (e as Error).message });
       return;

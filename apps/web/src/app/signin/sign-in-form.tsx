@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { signIn } from "next-auth/react";
 import { useState, type FormEvent } from "react";
+import { formText } from "~/lib/form-text";
 
 // next-auth reports provider failures with codes; our credential errors arrive as their message.
 function describe(error: string): string {
@@ -25,8 +26,8 @@ export function SignInForm({ callbackUrl, github, initialError }: { callbackUrl:
     setBusy(true);
     setError(undefined);
     const result = await signIn("credentials", {
-      email: String(form.get("email") ?? ""),
-      password: String(form.get("password") ?? ""),
+      email: formText(form, "email"),
+      password: formText(form, "password"),
       redirect: false,
     });
     setBusy(false);
@@ -34,7 +35,7 @@ export function SignInForm({ callbackUrl, github, initialError }: { callbackUrl:
       setError(describe(result?.error ?? "Sign-in failed. Try again."));
       return;
     }
-    router.push(callbackUrl as never);
+    router.push(callbackUrl);
     router.refresh();
   }
 

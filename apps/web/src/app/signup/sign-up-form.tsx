@@ -6,6 +6,7 @@ import { useRouter } from "next/navigation";
 import { signIn } from "next-auth/react";
 import { useState, type FormEvent } from "react";
 import { useTRPC } from "~/trpc/react";
+import { formText } from "~/lib/form-text";
 
 export function SignUpForm({ github }: { github: boolean }) {
   const trpc = useTRPC();
@@ -16,11 +17,11 @@ export function SignUpForm({ github }: { github: boolean }) {
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const email = String(form.get("email") ?? "");
-    const password = String(form.get("password") ?? "");
+    const email = formText(form, "email");
+    const password = formText(form, "password");
     setError(undefined);
     try {
-      await signUp.mutateAsync({ email, password, name: String(form.get("name") ?? "") || undefined });
+      await signUp.mutateAsync({ email, password, name: formText(form, "name") || undefined });
     } catch (e) {
       setError((e as Error).message);
       return;

@@ -1,4 +1,5 @@
 import styles from "./grading.module.css";
+import { formText } from "~/lib/form-text";
 
 export interface PointsCriterion {
   id: string;
@@ -52,7 +53,7 @@ export function PointsInput({ criterion: c, prefix }: { criterion: PointsCriteri
 export function readPoints(form: FormData, rubric: readonly { id: string }[]): Record<string, number | null> {
   const scores: Record<string, number | null> = {};
   for (const c of rubric) {
-    const raw = String(form.get(`points-${c.id}`) ?? "").trim();
+    const raw = formText(form, `points-${c.id}`).trim();
     scores[c.id] = raw === "" ? null : Number(raw);
   }
   return scores;

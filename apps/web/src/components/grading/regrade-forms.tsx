@@ -6,6 +6,7 @@ import { useState, type FormEvent } from "react";
 import { useTRPC } from "~/trpc/react";
 import styles from "./grading.module.css";
 import { PointsInput, readPoints, type PointsCriterion } from "./points-input";
+import { formText } from "~/lib/form-text";
 
 function useSubmit(work: (text: string) => Promise<unknown>, done: string) {
   const router = useRouter();
@@ -70,7 +71,7 @@ export function RegradeAnswerForm({ id, rubric }: { id: string; rubric: readonly
     const changed = rubric.some((c) => (points[c.id] ?? null) !== c.points);
     setMessage(null);
     try {
-      const result = await answer.mutateAsync({ id, answer: String(form.get("answer") ?? ""), ...(changed ? { scores: points } : {}) });
+      const result = await answer.mutateAsync({ id, answer: formText(form, "answer"), ...(changed ? { scores: points } : {}) });
       setMessage({ ok: true, text: result.scores ? "Answer sent with the new points; the review is returned." : "Answer sent." });
       router.refresh();
     } catch (e) {

@@ -3,6 +3,7 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { useTRPC } from "~/trpc/react";
+import { formText } from "~/lib/form-text";
 
 /** How the student appears on leaderboards: a display name, or Anonymous. */
 export function LeaderboardSettings() {
@@ -15,7 +16,7 @@ export function LeaderboardSettings() {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     try {
-      await save.mutateAsync({ displayName: String(form.get("displayName") ?? ""), anonymous: form.get("anonymous") === "on" });
+      await save.mutateAsync({ displayName: formText(form, "displayName"), anonymous: form.get("anonymous") === "on" });
       setMessage({ ok: true, text: "Saved." });
     } catch (e) {
       setMessage({ ok: false, text: (e as Error).message });

@@ -3,7 +3,7 @@ import type { ReactNode } from "react";
 import { highlightCode, highlightLanguage } from "./highlight";
 import styles from "./notebook.module.css";
 import { OutputView } from "./outputs";
-import { renderMarkdown, type Attachments } from "./sanitize";
+import { renderMarkdown } from "./sanitize";
 
 export interface NotebookViewProps {
   /** An nbformat 4 notebook (validated, e.g. by `readNotebook` from `@course/notebook`). */
@@ -86,7 +86,7 @@ export function NotebookView({ notebook, renderCellExtra, highlightCell, collaps
             {cell.cell_type === "markdown" && (
               <div
                 className={styles.markdown}
-                dangerouslySetInnerHTML={{ __html: renderMarkdown(source(cell), cell.attachments as Attachments | undefined) }}
+                dangerouslySetInnerHTML={{ __html: renderMarkdown(source(cell), cell.attachments) }}
               />
             )}
             {cell.cell_type === "raw" && <pre className={styles.raw}>{source(cell)}</pre>}

@@ -1,3 +1,5 @@
+import { serverEnv } from "~/env";
+
 /**
  * Cross-site request forgery: a page on another site can make a signed-in visitor's browser POST to us with their
  * cookies. Browsers say where a request comes from (Origin, Sec-Fetch-Site), so state-changing requests from
@@ -8,7 +10,7 @@
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /** A 403 answer for a cross-site state change, or undefined when the request may proceed. */
-export function refuseCrossSiteWrite(req: Request, siteUrl: string | undefined = process.env.NEXTAUTH_URL): Response | undefined {
+export function refuseCrossSiteWrite(req: Request, siteUrl: string | undefined = serverEnv().NEXTAUTH_URL): Response | undefined {
   if (SAFE_METHODS.has(req.method.toUpperCase())) return undefined;
   const origin = req.headers.get("origin");
   const fetchSite = req.headers.get("sec-fetch-site");

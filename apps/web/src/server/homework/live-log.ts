@@ -29,7 +29,7 @@ function parseEvent(text: string): ExecutorEvent | null {
   if (!text.startsWith("{")) return null;
   try {
     const value: unknown = JSON.parse(text);
-    return value && typeof value === "object" && "event" in value ? (value as ExecutorEvent) : null;
+    return value && typeof value === "object" && "event" in value ? (value) : null;
   } catch {
     return null;
   }

@@ -54,7 +54,7 @@ const usesOperators = (q: string) => /["]|(^|\s)-\S/.test(q);
 function similarityWord(q: string): string | null {
   if (usesOperators(q)) return null;
   const words = q.match(/[A-Za-z0-9_]+/g) ?? [];
-  const word = words.length === 1 ? words[0]! : null;
+  const word = words.length === 1 ? words[0] : null;
   return word && word.length >= 3 && word.length <= 40 ? word.toLowerCase() : null;
 }
 

@@ -13,8 +13,8 @@ export function newNonce() {
   return randomBytes(16).toString("base64");
 }
 
-/** The origin of the IFrame API script (YOUTUBE_IFRAME_API_URL, else YouTube's), to allow in script-src. */
-export function youtubeScriptOrigin(apiUrl = process.env.YOUTUBE_IFRAME_API_URL || DEFAULT_YOUTUBE_API_URL) {
+/** The origin of the IFrame API script (the given URL, else YouTube's), to allow in script-src. */
+export function youtubeScriptOrigin(apiUrl = DEFAULT_YOUTUBE_API_URL) {
   try {
     const url = new URL(apiUrl);
     return url.protocol === "https:" || url.protocol === "http:" ? url.origin : undefined;
@@ -23,7 +23,8 @@ export function youtubeScriptOrigin(apiUrl = process.env.YOUTUBE_IFRAME_API_URL 
   }
 }
 
-export function contentSecurityPolicy({ nonce, dev = process.env.NODE_ENV === "development", apiUrl }) {
+/** The policy; server.mjs passes `dev` and `apiUrl` (YOUTUBE_IFRAME_API_URL) from the environment. */
+export function contentSecurityPolicy({ nonce, dev = false, apiUrl }) {
   const youtube = youtubeScriptOrigin(apiUrl);
   const directives = {
     "default-src": ["'self'"],

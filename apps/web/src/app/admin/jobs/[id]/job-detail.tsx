@@ -1,6 +1,5 @@
 "use client";
 
-import type { Route } from "next";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import Link from "next/link";
@@ -174,7 +173,7 @@ export function JobDetail({ initial }: { initial: Job }) {
           <dt>Runner</dt>
           <dd>
             {job.runner ? (
-              <Link href={"/admin/runners" as Route}>
+              <Link href={"/admin/runners"}>
                 {job.runner.name} <code>{job.runner.prefix}…</code>
               </Link>
             ) : (

@@ -30,6 +30,7 @@ function withSafeQuery(req: NextRequest, action: string | undefined): NextReques
 // Built per request so that a bad environment fails with the validation message, not at import.
 async function handler(req: NextRequest, ctx: { params: Promise<{ nextauth: string[] }> }) {
   const action = (await ctx.params).nextauth[0];
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-call -- next-auth 4 types its App Router handler as any
   return NextAuth(authOptions())(withSafeQuery(req, action), ctx);
 }
 
