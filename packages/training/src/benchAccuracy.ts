@@ -54,7 +54,19 @@ function split(): { train: LabeledImages; valid: LabeledImages } {
 
 const { train, valid } = split();
 console.log(`bench:accuracy: ${train.files.length} train / ${valid.files.length} valid photos (seed ${seed}); ${os.cpus().length} CPU(s), load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
-const rows: Record<string, unknown>[] = [];
+interface Row {
+  backbone: string;
+  size: number;
+  accuracy: number;
+  logLoss: number;
+  seconds: number;
+  featureSeconds: number;
+  headSeconds: number;
+  featuresAllSeconds: number | undefined;
+  head: string;
+  ran: string;
+}
+const rows: Row[] = [];
 for (const c of configs) {
   const t0 = performance.now();
   const model = await PretrainedClassifier.load(c.id, { from: path.join(assets, "models", folders[c.id] ?? c.id), imageSize: c.size, cacheDir: process.env.BENCH_CACHE });
@@ -70,7 +82,7 @@ for (const c of configs) {
     await model.features(train.files.slice(0, sample), "timing", { cache: false, mirrored: true });
     featuresAll = ((performance.now() - t) / 1000 / sample) * (train.files.length + valid.files.length);
   }
-  const row = {
+  const row: Row = {
     backbone: c.id,
     size: c.size,
     accuracy: ev.accuracy,
@@ -88,7 +100,7 @@ for (const c of configs) {
 }
 console.log("\n| backbone | size | accuracy | log loss | time: features (this run, cached or not) + head | features of all photos, fresh | head (by CV) |\n| --- | --- | --- | --- | --- | --- | --- |");
 for (const r of rows) {
-  const fresh = r.featuresAllSeconds === undefined ? "not timed" : `${(r.featuresAllSeconds as number).toFixed(0)} s`;
-  console.log(`| ${r.backbone} | ${r.size} | ${((r.accuracy as number) * 100).toFixed(2)}% | ${(r.logLoss as number).toFixed(4)} | ${(r.featureSeconds as number).toFixed(1)} + ${(r.headSeconds as number).toFixed(1)} s | ${fresh} | ${r.head} |`);
+  const fresh = r.featuresAllSeconds === undefined ? "not timed" : `${r.featuresAllSeconds.toFixed(0)} s`;
+  console.log(`| ${r.backbone} | ${r.size} | ${(r.accuracy * 100).toFixed(2)}% | ${r.logLoss.toFixed(4)} | ${r.featureSeconds.toFixed(1)} + ${r.headSeconds.toFixed(1)} s | ${fresh} | ${r.head} |`);
 }
 if (process.env.BENCH_JSON) fs.writeFileSync(process.env.BENCH_JSON, JSON.stringify(rows, null, 2));
