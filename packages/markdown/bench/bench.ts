@@ -1,29 +1,32 @@
-// Throughput of the pipeline on a long, wiki-like generated document: prints MB/s. `npm run bench:markdown`.
+// Throughput of the pipeline on generated documents (documents.ts): a long wiki-like document (MB/s), a 30 KB wiki
+// page (renders/s, what a save costs) and a code-heavy document (MB/s, mostly highlighting).
+// `npm run bench:markdown`; wall time, so run it on a quiet machine.
 import { renderMarkdown } from "../src/index";
+import { benchOptions, codeDocument, wikiDocument, wikiPage } from "./documents";
 
-function wikiDocument(sections: number): string {
-  const parts: string[] = [];
-  for (let i = 0; i < sections; i++) {
-    parts.push(
-      `## Section ${i}\n\nSome **bold** and _italic_ text with a [[Page ${i % 50}]] link, a [[Missing ${i}|red link]], @alice, ` +
-        `[[Lesson 1@${i % 60}:${String(i % 60).padStart(2, "0")}]] and [a link](https://example.com/${i}).\n\n` +
-        `- item one\n- item two with \`code\`\n  - nested item\n\n> [!quote @alice](/forum/t/${i}#p1)\n> Quoted text for section ${i}.\n\n` +
-        "| a | b |\n|---|---|\n| 1 | 2 |\n\n```python\ndef f(x):\n    return x * 2\n```\n",
-    );
+function measure(doc: string, minRuns: number, minSeconds: number) {
+  renderMarkdown(doc, benchOptions);
+  let runs = 0;
+  const start = performance.now();
+  while (runs < minRuns || performance.now() - start < minSeconds * 1000) {
+    renderMarkdown(doc, benchOptions);
+    runs++;
   }
-  return parts.join("\n");
+  const seconds = (performance.now() - start) / 1000;
+  return { runs, seconds, mbPerSecond: (Buffer.byteLength(doc) * runs) / 1e6 / seconds, perSecond: runs / seconds };
 }
 
-const doc = wikiDocument(2000);
-const options = {
-  user: (n: string) => (n === "alice" ? { url: "/users/alice" } : undefined),
-  lesson: (n: string) => (n === "Lesson 1" ? { slug: "lesson-1" } : undefined),
-  wikiPage: (t: string) => ({ url: `/wiki/${t.replace(/ /g, "_")}`, exists: !t.startsWith("Missing") }),
-};
-renderMarkdown(doc.slice(0, 10_000), options);
-const runs = 3;
-const start = performance.now();
-for (let i = 0; i < runs; i++) renderMarkdown(doc, options);
-const seconds = (performance.now() - start) / 1000;
-const mb = (Buffer.byteLength(doc) * runs) / 1e6;
-console.log(`@course/markdown: ${(mb / runs).toFixed(2)} MB document, ${(mb / seconds).toFixed(2)} MB/s (${runs} runs, ${seconds.toFixed(2)} s)`);
+const mb = (doc: string) => (Buffer.byteLength(doc) / 1e6).toFixed(2);
+const kb = (doc: string) => (Buffer.byteLength(doc) / 1e3).toFixed(0);
+
+const wiki = wikiDocument(2000);
+const w = measure(wiki, 3, 2);
+console.log(`@course/markdown: wiki document ${mb(wiki)} MB: ${w.mbPerSecond.toFixed(2)} MB/s (${w.runs} runs, ${w.seconds.toFixed(2)} s)`);
+
+const page = wikiPage(30_000);
+const p = measure(page, 10, 2);
+console.log(`@course/markdown: wiki page ${kb(page)} KB: ${p.perSecond.toFixed(0)} renders/s, ${((1000 * p.seconds) / p.runs).toFixed(1)} ms each`);
+
+const code = codeDocument(1000);
+const c = measure(code, 3, 2);
+console.log(`@course/markdown: code document ${mb(code)} MB: ${c.mbPerSecond.toFixed(2)} MB/s (${c.runs} runs, ${c.seconds.toFixed(2)} s)`);

@@ -41,12 +41,15 @@ function markdownGuards() {
 
 /** rehype-raw, only when the text had raw HTML (re-parsing the whole tree otherwise costs time for nothing). */
 function rawWhenNeeded() {
-  return (tree: HastRoot) => {
+  return (tree: HastRoot, file: VFile) => {
+    // Raw HTML starts with `<`: text without one has none, and the walk looking for it is skipped.
     let found = false;
-    visit(tree, "raw", () => {
-      found = true;
-      return false;
-    });
+    if (String(file.value).includes("<")) {
+      visit(tree, "raw", () => {
+        found = true;
+        return false;
+      });
+    }
     const out = found ? (raw(tree) as HastRoot) : tree;
     limitDepth(out, flatHtml);
     return out;
