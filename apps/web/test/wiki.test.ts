@@ -122,6 +122,7 @@ eachBackend((get: () => Database, backend: string) => {
       expect(recent.map((c) => [c.key, c.number])).toEqual([["Page", 3], ["Page", 2], ["Page", 1]]);
       expect((await changes(prisma, anon, { hideMinor: true })).map((c) => c.number)).toEqual([2, 1]);
       expect((await changes(prisma, anon, { authorId: bob.id! })).map((c) => c.number)).toEqual([3]);
+      expect((await changes(prisma, anon, { byName: "ann" })).map((c) => c.number)).toEqual([2, 1]);
       const info = await pageInfo(prisma, "Page", anon);
       expect(info).toMatchObject({ revisions: 3, editors: 2, watchers: 2, created: { by: "ann" }, lastEdit: { by: "bob" } });
     });
@@ -263,7 +264,7 @@ eachBackend((get: () => Database, backend: string) => {
       // An importer's edit: an author without an account here, at the edit's own time.
       const at = new Date("2019-03-04T05:06:07Z");
       saved(await savePage(prisma, { title: "Imported", body: "Old text.", baseRevision: 0, author: { id: null, name: "Jeremy", role: "admin" }, at }));
-      const [row] = await changes(prisma, anon, { authorName: "Jeremy" });
+      const [row] = await changes(prisma, anon, { byName: "Jeremy" });
       expect(row).toMatchObject({ key: "Imported", author: "Jeremy", createdAt: at, authorId: null });
     });
   });
