@@ -188,6 +188,11 @@ const ROUTES: Record<string, RouteCall | { skip: string }> = {
     params: (f) => ({ id: f.runningJobId }),
     expect: RUNNER_ONLY,
   },
+  "api/wiki/raw/[...title]/route.ts GET": {
+    request: (_f, headers) => new Request(url("/api/wiki/raw/Matrix_page"), { headers }),
+    params: () => ({ title: ["Matrix_page"] }),
+    expect: PUBLIC,
+  },
   // Public downloads outside /api: the same for everyone.
   "homework/[slug]/template.ipynb/route.ts GET": { request: (_f, headers) => new Request(url("/homework/open-hw/template.ipynb"), { headers }), params: () => ({ slug: "open-hw" }), expect: PUBLIC },
   "api/notebooks/[...path]/route.ts GET": { request: (_f, headers) => new Request(url("/api/notebooks/lesson-1.ipynb"), { headers }), params: () => ({ path: ["lesson-1.ipynb"] }), expect: PUBLIC },
@@ -212,6 +217,10 @@ const PAGES: Record<string, "public" | "student" | "grader" | "admin"> = {
   "leaderboard/[slug]/page.tsx": "public",
   "notebooks/[...path]/page.tsx": "public",
   "search/page.tsx": "public",
+  // The wiki's pages read through the wiki router's procedures (each in the matrix above); Special:Watchlist asks
+  // anonymous visitors to sign in instead of calling wiki.watchlist.
+  "wiki/page.tsx": "public",
+  "wiki/[...title]/page.tsx": "public",
   "account/page.tsx": "student",
   "notifications/page.tsx": "student",
   "homework/submissions/[id]/page.tsx": "student",
