@@ -2,6 +2,7 @@ import type { Metadata, Route } from "next";
 import Link from "next/link";
 import { notFound, redirect } from "next/navigation";
 import { TRPCError } from "@trpc/server";
+import { MarkReadOnOpen } from "~/components/homework/notification-list";
 import { RevisionDiff } from "~/components/revisions";
 import { PageToolForm, RevisionButton, WatchButton } from "~/components/wiki/wiki-actions";
 import { WikiEditor } from "~/components/wiki/wiki-editor";
@@ -83,6 +84,7 @@ export default async function WikiPage({ params, searchParams }: { params: Param
     const latest = history.revisions[0]?.number ?? 0;
     return (
       <div className={styles.layout}>
+        {user ? <MarkReadOnOpen link={`${path}?action=history`} /> : null}
         <h1>History of {history.title}</h1>
         <Tabs path={path} current="history" />
         {diff ? (
@@ -192,6 +194,7 @@ export default async function WikiPage({ params, searchParams }: { params: Param
   const rdfrom = first(query.rdfrom);
   return (
     <div className={styles.layout}>
+      {user ? <MarkReadOnOpen link={path} /> : null}
       <h1>{page.title}</h1>
       <Tabs path={path} current="view" exists={page.exists} canEdit={page.canEdit} />
       {rdfrom ? (
