@@ -269,3 +269,32 @@ eachBackend((get: () => Database, backend: string) => {
     });
   });
 });
+
+eachBackend((get: () => Database) => {
+  describe("wiki router", () => {
+    it("paces new students' edits (RateLimitedError as TOO_MANY_REQUESTS); graders are not paced", async () => {
+      const { prisma } = get();
+      const { createCaller } = await import("~/server/trpc/root");
+      const student = await prisma.user.create({ data: { email: "new@example.com", name: "newbie" }, select: { id: true, email: true, name: true, role: true } });
+      const caller = createCaller({ db: get(), user: student, ip: "127.0.0.1" });
+      const { NEW_ACCOUNT_EDITS } = await import("~/server/trpc/routers/wiki");
+      let base = 0;
+      for (let i = 0; i < NEW_ACCOUNT_EDITS.maxAttempts; i++) {
+        const r = await caller.wiki.save({ title: "Paced", body: `edit ${i}\n`, baseRevision: base });
+        if (r.status === "saved") base = r.number;
+      }
+      const refused = await caller.wiki.save({ title: "Paced", body: "one more\n", baseRevision: base }).then(
+        () => "saved",
+        (e: { code?: string; message: string }) => `${e.code}: ${e.message}`,
+      );
+      expect(refused).toMatch(/^TOO_MANY_REQUESTS: New accounts may save 10 wiki edits in 10 minutes\. Try again in \d+ minutes?\.$/);
+      const grader = await prisma.user.create({ data: { email: "g@example.com", name: "g", role: "grader" }, select: { id: true, email: true, name: true, role: true } });
+      const graderCaller = createCaller({ db: get(), user: grader, ip: "127.0.0.1" });
+      for (let i = 0; i < NEW_ACCOUNT_EDITS.maxAttempts + 1; i++) {
+        const r = await graderCaller.wiki.save({ title: "Paced", body: `grader ${i}\n`, baseRevision: base });
+        expect(r.status).toBe("saved");
+        if (r.status === "saved") base = r.number;
+      }
+    });
+  });
+});

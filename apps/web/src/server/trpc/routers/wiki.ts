@@ -1,5 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import type { PrismaClient } from "@course/db";
+import { RateLimitedError, takeSlot, waitText } from "../../auth/rate-limit";
 import type { PublicUser } from "../../auth/users";
 import { MAX_REVISION_CHARS, MAX_SUMMARY_CHARS } from "../../revisions/documents";
 import { WikiError } from "../../wiki/errors";
@@ -46,8 +48,20 @@ async function mapErrors<T>(work: () => Promise<T>): Promise<T> {
     return await work();
   } catch (error) {
     if (error instanceof WikiError) throw new TRPCError({ code: error.code, message: error.message });
+    if (error instanceof RateLimitedError) throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: error.message, cause: error });
     throw error;
   }
+}
+
+/** Accounts younger than this write at a limited pace (a spam account cannot rewrite the wiki in a minute). */
+export const NEW_ACCOUNT_DAYS = 3;
+export const NEW_ACCOUNT_EDITS = { maxAttempts: 10, windowMinutes: 10 };
+
+async function paceNewAccount(prisma: PrismaClient, user: PublicUser) {
+  if (user.role !== "student") return;
+  const account = await prisma.user.findUnique({ where: { id: user.id }, select: { createdAt: true } });
+  if (!account || Date.now() - account.createdAt.getTime() > NEW_ACCOUNT_DAYS * 86_400_000) return;
+  await takeSlot(prisma, `wiki-edit:${user.id}`, "wiki-edit:", NEW_ACCOUNT_EDITS, (wait) => `New accounts may save ${NEW_ACCOUNT_EDITS.maxAttempts} wiki edits in ${NEW_ACCOUNT_EDITS.windowMinutes} minutes. Try again in ${waitText(wait)}.`);
 }
 
 const viewer = (user: PublicUser | null): Viewer => ({ id: user?.id ?? null, role: user?.role ?? null });
@@ -72,9 +86,10 @@ export const wikiRouter = createTRPCRouter({
   save: protectedProcedure
     .input(z.object({ title, body, summary: reason, minor: z.boolean().default(false), baseRevision: revision }))
     .mutation(({ ctx, input }) =>
-      mapErrors(() =>
-        savePage(ctx.db.prisma, { title: input.title, body: input.body, summary: input.summary, minor: input.minor, baseRevision: input.baseRevision, author: actor(ctx.user) }),
-      ),
+      mapErrors(async () => {
+        await paceNewAccount(ctx.db.prisma, ctx.user);
+        return savePage(ctx.db.prisma, { title: input.title, body: input.body, summary: input.summary, minor: input.minor, baseRevision: input.baseRevision, author: actor(ctx.user) });
+      }),
     ),
 
   history: publicProcedure.input(z.object({ title })).query(({ ctx, input }) => mapErrors(() => pageHistory(ctx.db.prisma, input.title, viewer(ctx.user)))),
@@ -110,7 +125,12 @@ export const wikiRouter = createTRPCRouter({
     .mutation(({ ctx, input }) => mapErrors(() => undoEdit(ctx.db.prisma, { title: input.title, number: input.revision, author: actor(ctx.user) }))),
   move: protectedProcedure
     .input(z.object({ title, to: title, reason }))
-    .mutation(({ ctx, input }) => mapErrors(() => movePage(ctx.db.prisma, { from: input.title, to: input.to, reason: input.reason, actor: actor(ctx.user) }))),
+    .mutation(({ ctx, input }) =>
+      mapErrors(async () => {
+        await paceNewAccount(ctx.db.prisma, ctx.user);
+        return movePage(ctx.db.prisma, { from: input.title, to: input.to, reason: input.reason, actor: actor(ctx.user) });
+      }),
+    ),
   protect: roleProcedure("grader")
     .input(z.object({ title, level: z.enum(PROTECTION_LEVELS), reason }))
     .mutation(({ ctx, input }) => mapErrors(() => protectPage(ctx.db.prisma, { title: input.title, level: input.level, reason: input.reason, actor: actor(ctx.user) }))),
