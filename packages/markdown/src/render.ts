@@ -19,6 +19,7 @@ import { parseMarkdown } from "./parse";
 import { HTML_OPTIONS, highlightFences } from "./highlight";
 import { contextOf, newContext } from "./plugins/context";
 import { images } from "./plugins/images";
+import { headings } from "./plugins/headings";
 import { finish } from "./plugins/links";
 import { mentions } from "./plugins/mentions";
 import { quotes } from "./plugins/quotes";
@@ -69,6 +70,7 @@ const sanitizedPasses = [
   [mentions],
   [images],
   [finish],
+  [headings],
   [highlightFences],
 ] as const;
 

@@ -40,6 +40,8 @@ export interface RenderOptions extends Resolvers {
   dataImages?: boolean;
   /** Maps an image's `attachment:` URL (notebook cell attachments) to a raster data URL, or undefined to drop it. */
   attachment?: (name: string) => string | undefined;
+  /** Give every heading an anchor id (`h-<slug>`, numbered when repeated) for a table of contents. Default false. */
+  headingIds?: boolean;
   /** Raw HTML inside markdown is parsed (then sanitized) as on GitHub. Default true; false shows it as text. */
   rawHtml?: boolean;
 }
@@ -66,12 +68,21 @@ export interface FoundQuote {
   source?: string;
 }
 
-/** What a text links to, in order of appearance, for backlinks and notifications. */
+export interface FoundHeading {
+  /** 1 to 6, after headingOffset */
+  depth: number;
+  text: string;
+  /** the anchor, when headingIds is set */
+  id?: string;
+}
+
+/** What a text links to, in order of appearance, for backlinks and notifications; and its headings. */
 export interface Found {
   wikiLinks: FoundWikiLink[];
   mentions: FoundMention[];
   videoTimes: FoundVideoTime[];
   quotes: FoundQuote[];
+  headings: FoundHeading[];
 }
 
 export interface Rendered {

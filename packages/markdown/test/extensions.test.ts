@@ -103,3 +103,21 @@ describe("highlighting and options", () => {
     expect(html).toContain("<td>1</td>");
   });
 });
+
+describe("headings", () => {
+  it("reports headings, and with headingIds gives each a unique anchor the user cannot forge", () => {
+    const text = '## Data *loaders*\n\ntext\n\n### Data loaders\n\n## Data loaders\n\n<h2 id="h-data-loaders">raw</h2>';
+    expect(renderMarkdown(text).found.headings.map((h) => [h.depth, h.text, h.id])).toEqual([
+      [2, "Data loaders", undefined],
+      [3, "Data loaders", undefined],
+      [2, "Data loaders", undefined],
+      [2, "raw", undefined],
+    ]);
+    expect(renderMarkdown(text).html).not.toContain('id="h-');
+    const r = renderMarkdown(text, { headingIds: true });
+    expect(r.found.headings.map((h) => h.id)).toEqual(["h-data-loaders", "h-data-loaders-2", "h-data-loaders-3", "h-raw"]);
+    expect(r.html).toContain('<h2 id="h-data-loaders">Data <em>loaders</em></h2>');
+    expect(r.html).toContain('<h2 id="h-raw">raw</h2>');
+    expect(renderMarkdown("# Ünïcode & <b>bold</b> ?!", { headingIds: true }).found.headings[0]?.id).toBe("h-unicode-bold");
+  });
+});

@@ -9,7 +9,7 @@ export interface RenderContext {
 }
 
 export function newContext(options: RenderOptions): RenderContext {
-  return { options, found: { wikiLinks: [], mentions: [], videoTimes: [], quotes: [] } };
+  return { options, found: { wikiLinks: [], mentions: [], videoTimes: [], quotes: [], headings: [] } };
 }
 
 export function contextOf(file: VFile): RenderContext {

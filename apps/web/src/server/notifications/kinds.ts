@@ -1,6 +1,7 @@
 import { z } from "zod";
 
 const submissionPage = z.string().regex(/^\/homework\/submissions\/[^/\s]+$/, "This kind links to the student's submission page, /homework/submissions/<id>.");
+const wikiPage = z.string().regex(/^\/wiki\/[^\s]+$/, "This kind links to a wiki page, /wiki/<Title>.");
 const gradingPage = z.string().regex(/^\/grading\/submissions\/[^/\s]+$/, "This kind links to the submission's grading page, /grading/submissions/<id>.");
 
 /** What every notification shows: a one-line title, a short body (longer text is cut), and where it leads. */
@@ -76,6 +77,14 @@ export const NOTIFICATION_KINDS = {
     defaults: { inApp: true, email: false },
     mandatory: false,
     data: payload(gradingPage),
+  },
+  "wiki-page-changed": {
+    label: "Watched wiki page changed",
+    description: "Someone edited, moved, deleted or restored a wiki page on your watchlist.",
+    audience: "student",
+    defaults: { inApp: true, email: false },
+    mandatory: false,
+    data: payload(wikiPage),
   },
 } as const satisfies Record<string, KindSpec>;
 

@@ -10,7 +10,7 @@ import { z } from "zod";
  * user's text. No save ever replaces a revision it did not see.
  */
 
-export const DOCUMENT_KINDS = ["review-feedback", "cell-comment"] as const;
+export const DOCUMENT_KINDS = ["review-feedback", "cell-comment", "wiki-page"] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 
 /** Longest text a revision stores (characters): a long review, far from a database or merge problem. */
@@ -37,6 +37,12 @@ export const SaveRevisionInput = z.object({
   body: z.string().max(MAX_REVISION_CHARS, `A text may hold at most ${MAX_REVISION_CHARS} characters`),
   authorId: z.string().min(1).nullable(),
   summary: z.string().max(MAX_SUMMARY_CHARS, `A summary may hold at most ${MAX_SUMMARY_CHARS} characters`).default(""),
+  /** the author's own mark for a small change (wiki "minor edit") */
+  minor: z.boolean().default(false),
+  /** the author's name when there is no account (an imported edit); shown when authorId is null */
+  authorName: z.string().trim().min(1).max(200).nullish(),
+  /** when the edit was made, for imported history; default now */
+  createdAt: z.date().optional(),
 });
 export type SaveRevisionInput = z.input<typeof SaveRevisionInput>;
 
@@ -47,6 +53,7 @@ export interface RevisionMeta {
   summary: string;
   baseNumber: number;
   merged: boolean;
+  minor: boolean;
 }
 
 export type SaveResult =
@@ -66,7 +73,7 @@ type Tx = Prisma.TransactionClient;
 export async function createDocument(
   db: Tx | PrismaClient,
   kind: DocumentKind,
-  owner: { reviewId?: string; cellCommentId?: string } = {},
+  owner: { reviewId?: string; cellCommentId?: string; wikiPageId?: string } = {},
 ): Promise<{ id: string }> {
   return db.textDocument.create({ data: { kind, ...owner }, select: { id: true } });
 }
@@ -104,7 +111,18 @@ export async function saveRevisionIn(tx: Tx, raw: SaveRevisionInput): Promise<Sa
   const number = currentNumber + 1;
   // The unique (documentId, number) index backs up the lock: a second writer of the same number fails, never overwrites.
   await tx.revision.create({
-    data: { documentId: input.documentId, number, authorId: input.authorId, summary: input.summary, body, baseNumber: input.baseNumber, merged },
+    data: {
+      documentId: input.documentId,
+      number,
+      authorId: input.authorId,
+      authorName: input.authorName ?? null,
+      summary: input.summary,
+      body,
+      baseNumber: input.baseNumber,
+      merged,
+      minor: input.minor,
+      ...(input.createdAt ? { createdAt: input.createdAt } : {}),
+    },
   });
   await tx.textDocument.update({ where: { id: input.documentId }, data: { currentNumber: number } });
   return { status: "saved", number, body, merged };
@@ -122,15 +140,25 @@ export async function listRevisions(db: Tx | PrismaClient, documentId: string): 
   const rows = await db.revision.findMany({
     where: { documentId },
     orderBy: { number: "desc" },
-    select: { number: true, authorId: true, createdAt: true, summary: true, baseNumber: true, merged: true, author: { select: { name: true, email: true } } },
+    select: {
+      number: true,
+      authorId: true,
+      createdAt: true,
+      summary: true,
+      baseNumber: true,
+      merged: true,
+      minor: true,
+      authorName: true,
+      author: { select: { name: true, email: true } },
+    },
   });
-  return rows.map(({ author, ...meta }) => ({ ...meta, authorName: author ? (author.name ?? author.email) : null }));
+  return rows.map(({ author, authorName, ...meta }) => ({ ...meta, authorName: author ? (author.name ?? author.email) : authorName }));
 }
 
 export async function getRevision(db: Tx | PrismaClient, documentId: string, number: number): Promise<RevisionMeta & { body: string }> {
   const row = await db.revision.findUnique({
     where: { documentId_number: { documentId, number } },
-    select: { number: true, authorId: true, createdAt: true, summary: true, baseNumber: true, merged: true, body: true },
+    select: { number: true, authorId: true, createdAt: true, summary: true, baseNumber: true, merged: true, minor: true, body: true },
   });
   if (!row) throw new RevisionError(`Revision ${number} of this text does not exist`, "NOT_FOUND");
   return row;

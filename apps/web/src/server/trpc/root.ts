@@ -9,6 +9,7 @@ import { notificationsRouter } from "./routers/notifications";
 import { operationsRouter } from "./routers/operations";
 import { progressRouter } from "./routers/progress";
 import { searchRouter } from "./routers/search";
+import { wikiRouter } from "./routers/wiki";
 
 export const appRouter = createTRPCRouter({
   auth: authRouter,
@@ -21,6 +22,7 @@ export const appRouter = createTRPCRouter({
   operations: operationsRouter,
   grading: gradingRouter,
   search: searchRouter,
+  wiki: wikiRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,88 @@
+import type { Prisma, PrismaClient } from "@course/db";
+import { renderMarkdown, type Rendered } from "@course/markdown";
+import { categoryName, isCategoryKey, keyOrNull, wikiPath } from "./titles";
+
+type Db = PrismaClient | Prisma.TransactionClient;
+
+/** What a page's text says about the wiki: where it redirects, what it links to, its categories. */
+export interface PageAnalysis {
+  redirectKey: string | null;
+  /** keys of the pages it links to (not categories), each once */
+  linkKeys: string[];
+  /** category names ("Training_tips" for `[[Category:Training tips]]`), each once */
+  categoryKeys: string[];
+  /** the words of the rendered text, for search */
+  plainText: string;
+}
+
+// MediaWiki's redirect: the first thing on the page, `#REDIRECT [[Target]]` (any case, optional colon).
+const REDIRECT = /^\s*#REDIRECT\s*:?\s*\[\[([^\]|#]+)(?:#[^\]|]*)?(?:\|[^\]]*)?\]\]/i;
+
+export function redirectTarget(body: string): string | null {
+  const match = REDIRECT.exec(body);
+  return match ? keyOrNull(match[1]!) : null;
+}
+
+/** Reads a text's links and categories through the one markdown pipeline (no database). */
+export function analyzePage(body: string): PageAnalysis {
+  const { html, found } = renderMarkdown(body, { wikiPage: (title) => ({ url: wikiPath(title), exists: true }) });
+  const links = new Set<string>();
+  const categories = new Set<string>();
+  for (const link of found.wikiLinks) {
+    const key = keyOrNull(link.title);
+    if (!key) continue;
+    if (isCategoryKey(key)) categories.add(categoryName(key));
+    else links.add(key);
+  }
+  const redirectKey = redirectTarget(body);
+  if (redirectKey) links.add(redirectKey);
+  return { redirectKey, linkKeys: [...links], categoryKeys: [...categories], plainText: htmlToText(html) };
+}
+
+export interface RenderedPage extends Rendered {
+  /** headings for the table of contents, with the anchors the HTML carries */
+  toc: Array<{ depth: number; text: string; id: string }>;
+}
+
+/**
+ * Renders a page for reading: links to pages that do not exist (or were deleted) are red and lead to the editor;
+ * category links lead to the category's page. Two passes: the first finds the titles the text names (resolvers are
+ * synchronous), one query says which exist, the second renders with that answer.
+ */
+export async function renderPage(db: Db, body: string, options: { currentLesson?: string } = {}): Promise<RenderedPage> {
+  const named = renderMarkdown(body, { wikiPage: (title) => ({ url: wikiPath(title), exists: true }) }).found.wikiLinks;
+  const keys = [...new Set(named.map((l) => keyOrNull(l.title)).filter((k): k is string => k !== null && !isCategoryKey(k)))];
+  const existing = new Set(
+    keys.length === 0
+      ? []
+      : (await db.wikiPage.findMany({ where: { key: { in: keys }, deletedAt: null }, select: { key: true } })).map((p) => p.key),
+  );
+  const rendered = renderMarkdown(body, {
+    headingIds: true,
+    ...(options.currentLesson ? { currentLesson: options.currentLesson } : {}),
+    wikiPage: (title) => {
+      const key = keyOrNull(title);
+      if (!key) return undefined;
+      if (isCategoryKey(key)) return { url: wikiPath(key), exists: true };
+      const exists = existing.has(key);
+      return { url: exists ? wikiPath(key) : `${wikiPath(key)}?action=edit`, exists };
+    },
+  });
+  return { ...rendered, toc: rendered.found.headings.map((h) => ({ depth: h.depth, text: h.text, id: h.id ?? "" })).filter((h) => h.id) };
+}
+
+const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " " };
+
+/** The text of the pipeline's own HTML (for search): tags dropped, entities decoded. */
+export function htmlToText(html: string): string {
+  return html
+    .replace(/<(script|style)[\s\S]*?<\/\1>/gi, " ")
+    .replace(/<[^>]*>/g, " ")
+    .replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (entity, name: string) => {
+      if (name.startsWith("#x") || name.startsWith("#X")) return String.fromCodePoint(parseInt(name.slice(2), 16));
+      if (name.startsWith("#")) return String.fromCodePoint(parseInt(name.slice(1), 10));
+      return ENTITIES[name.toLowerCase()] ?? entity;
+    })
+    .replace(/\s+/g, " ")
+    .trim();
+}
