@@ -18,7 +18,7 @@ export default async function WikiIndex({ searchParams }: { searchParams: Search
   let error: string | null = null;
   if (go) {
     try {
-      redirect(wikiPath(parseTitle(go).key) as Route);
+      redirect(wikiPath(parseTitle(go).key));
     } catch (e) {
       if (!(e instanceof TitleError)) throw e;
       error = e.message;
@@ -42,10 +42,10 @@ export default async function WikiIndex({ searchParams }: { searchParams: Search
         {error ? <span role="alert">{error}</span> : null}
       </form>
       <nav className={styles.actions} aria-label="Special pages">
-        <Link href={"/wiki/Special:RecentChanges" as Route}>Recent changes</Link>
-        <Link href={"/wiki/Special:AllPages" as Route}>All pages</Link>
-        <Link href={"/wiki/Special:Watchlist" as Route}>Watchlist</Link>
-        <Link href={"/wiki/Special:Log" as Route}>Log</Link>
+        <Link href={"/wiki/Special:RecentChanges"}>Recent changes</Link>
+        <Link href={"/wiki/Special:AllPages"}>All pages</Link>
+        <Link href={"/wiki/Special:Watchlist"}>Watchlist</Link>
+        <Link href={"/wiki/Special:Log"}>Log</Link>
       </nav>
       <section aria-labelledby="pages">
         <h2 id="pages">Pages ({pages.length})</h2>

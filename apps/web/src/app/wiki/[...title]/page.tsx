@@ -216,7 +216,7 @@ export default async function WikiPage({ params, searchParams }: { params: Param
       {oldid !== undefined && page.revision ? (
         <p className={styles.note}>
           An old revision ({page.revision.number}) by {page.revision.author}, {page.revision.createdAt.toISOString().slice(0, 16).replace("T", " ")} UTC.{" "}
-          <Link href={path as Route}>Current version</Link>
+          <Link href={path}>Current version</Link>
         </p>
       ) : null}
       {page.protection !== "none" ? <p className="hint">Protected: only {page.protection === "admin" ? "admins" : "graders and admins"} may edit this page.</p> : null}
@@ -309,7 +309,7 @@ async function SpecialPage({ name, query }: { name: string; query: Record<string
           <div className={styles.layout}>
             <h1>Watchlist</h1>
             <p>
-              <Link href={"/signin?callbackUrl=/wiki/Special:Watchlist" as Route}>Sign in</Link> to see the changes to the pages you watch.
+              <Link href={"/signin?callbackUrl=/wiki/Special:Watchlist"}>Sign in</Link> to see the changes to the pages you watch.
             </p>
           </div>
         );
@@ -337,7 +337,7 @@ async function SpecialPage({ name, query }: { name: string; query: Record<string
       return (
         <div className={styles.layout}>
           <h1>Pages that link to {result.title}</h1>
-          {result.pages.length === 0 ? <p>No page links to <Link href={wikiPath(result.key) as Route}>{result.title}</Link>.</p> : null}
+          {result.pages.length === 0 ? <p>No page links to <Link href={wikiPath(result.key)}>{result.title}</Link>.</p> : null}
           <ul data-testid="wiki-links-here">
             {result.pages.map((p) => (
               <li key={p.key}>
