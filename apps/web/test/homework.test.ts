@@ -169,7 +169,7 @@ eachBackend((db) => {
       const byLink = (id: string) => notes.find((n) => n.link === `/homework/submissions/${id}`)!;
       expect(byLink(first).title).toMatch(/^same\.ipynb was scored: log loss 0\.31000 \(submission #1, \d{4}-\d\d-\d\d \d\d:\d\d UTC\)$/);
       expect(byLink(second).title).toMatch(/^same\.ipynb was scored: log loss 0\.27000 \(submission #2, /);
-      expect(byLink(second).body).toMatch(/submission #2, .*public log loss 0\.27000, accuracy 92\.000%/);
+      expect(byLink(second).body).toMatch(/submission #2, .*public log loss 0\.27000, accuracy 92\.00%/);
       expect(new Set(notes.map((n) => `${n.title} ${n.body}`)).size).toBe(2);
 
       // Opening the first submission's page marks its notification read, and only that one; never another user's.

@@ -1,10 +1,12 @@
-import type { Metadata, Route } from "next";
+import type { Metadata } from "next";
 import Link from "next/link";
 import { SearchBox } from "~/components/search/search-box";
 import { SearchResults } from "~/components/search/search-results";
 import styles from "~/components/search/search.module.css";
 import { searchInput } from "~/server/search";
-import { api } from "~/trpc/server";
+import { getDb } from "~/server/db";
+import { searchCourse } from "~/server/search/course-search";
+import { withQuery } from "~/lib/routes";
 
 export const metadata: Metadata = { title: "Search" };
 
@@ -20,8 +22,8 @@ export default async function SearchPage({ searchParams }: { searchParams: Param
   const page = Math.min(500, Math.max(1, Number.parseInt(first(params.page), 10) || 1));
   const input = { q, limit: PER_PAGE, offset: (page - 1) * PER_PAGE };
   const checked = q ? searchInput.safeParse(input) : null;
-  const result = checked?.success ? await (await api()).search.query(input) : null;
-  const pageHref = (n: number) => `/search?${new URLSearchParams({ q, page: String(n) })}` as Route;
+  const result = checked?.success ? await searchCourse((await getDb()).prisma, input) : null;
+  const pageHref = (n: number) => withQuery("/search", { q, page: n });
   const pages = result ? Math.ceil(result.total / PER_PAGE) : 0;
   return (
     <div className="stack" style={{ maxWidth: 820 }}>

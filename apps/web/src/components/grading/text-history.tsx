@@ -2,10 +2,10 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { formatWhen } from "~/components/homework/format";
 import { RevisionDiff } from "~/components/revisions";
 import { useTRPC } from "~/trpc/react";
 import styles from "./grading.module.css";
+import { formatUtc } from "~/lib/format";
 
 export type GradingTextRef = { of: "feedback"; submissionId: string } | { of: "comment"; commentId: string };
 
@@ -37,7 +37,7 @@ export function TextHistory({ text, label = "History" }: { text: GradingTextRef;
           <ol className={styles.revisions} aria-label="Revisions">
             {revisions.map((r) => (
               <li key={r.number} data-testid="revision">
-                <strong>#{r.number}</strong> {r.author} · {formatWhen(r.createdAt)}
+                <strong>#{r.number}</strong> {r.author} · {formatUtc(r.createdAt)}
                 {r.merged ? <span className="badge">merged</span> : null}
                 {r.summary ? <span className="hint"> · {r.summary}</span> : null}
               </li>

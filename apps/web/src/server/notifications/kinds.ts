@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DomainError } from "../errors";
 
 const submissionPage = z.string().regex(/^\/homework\/submissions\/[^/\s]+$/, "This kind links to the student's submission page, /homework/submissions/<id>.");
 const gradingPage = z.string().regex(/^\/grading\/submissions\/[^/\s]+$/, "This kind links to the submission's grading page, /grading/submissions/<id>.");
@@ -85,9 +86,9 @@ export type NotificationData<K extends NotificationKind> = z.input<(typeof NOTIF
 
 export const KIND_NAMES = Object.keys(NOTIFICATION_KINDS) as NotificationKind[];
 
-export class UnknownKindError extends Error {
+export class UnknownKindError extends DomainError {
   constructor(kind: string) {
-    super(`Unknown notification kind "${kind}". Known kinds: ${KIND_NAMES.join(", ")}.`);
+    super("BAD_REQUEST", `Unknown notification kind "${kind}". Known kinds: ${KIND_NAMES.join(", ")}.`);
     this.name = "UnknownKindError";
   }
 }
