@@ -3,7 +3,7 @@ import { ScoresSchema } from "@course/runner/protocol";
 import { hasRole } from "../auth/roles";
 import type { PublicUser } from "../auth/users";
 import { roundScores } from "./scores";
-import { liveLog } from "./live-log";
+import { liveLog, type CellProgress } from "./live-log";
 import { notify } from "../notifications/notify";
 import { DomainError } from "../errors";
 import { formatLogLoss, formatPercent, formatUtc } from "../../lib/format";
@@ -116,29 +116,6 @@ export type SubmissionState = "queued" | "running" | "scored" | "failed" | "canc
 
 export function stateOf(status: JobStatus): SubmissionState {
   return status === "succeeded" ? "scored" : status;
-}
-
-export interface CellProgress {
-  cell: number;
-  count: number;
-}
-
-/** The executor's progress from log lines: "cell 3/7" text, or a JSON `cell-start` event (0-based index). */
-export function cellProgress(lines: readonly string[]): CellProgress | null {
-  for (let i = lines.length - 1; i >= 0; i--) {
-    const text = lines[i]!;
-    const plain = /\bcell\s+(\d+)\s*\/\s*(\d+)/i.exec(text);
-    if (plain) return { cell: Number(plain[1]), count: Number(plain[2]) };
-    if (text.includes("cell-start")) {
-      try {
-        const event = JSON.parse(text.slice(text.indexOf("{"))) as { event?: string; index?: number; count?: number };
-        if (event.event === "cell-start" && typeof event.index === "number" && typeof event.count === "number") return { cell: event.index + 1, count: event.count };
-      } catch {
-        // not a JSON event
-      }
-    }
-  }
-  return null;
 }
 
 export const LOG_TAIL = 20;
