@@ -44,26 +44,8 @@ export function TextHistory({ text, label = "History" }: { text: GradingTextRef;
             ))}
           </ol>
           <div className={styles.filters} role="group" aria-label="Compare revisions">
-            <label>
-              From
-              <select value={from} onChange={(e) => setPicked({ from: Number(e.target.value), to })}>
-                {choices.map((n) => (
-                  <option key={n} value={n}>
-                    {n === 0 ? "empty" : `#${n}`}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label>
-              To
-              <select value={to} onChange={(e) => setPicked({ from, to: Number(e.target.value) })}>
-                {choices.map((n) => (
-                  <option key={n} value={n}>
-                    {n === 0 ? "empty" : `#${n}`}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <RevisionSelect label="From" value={from} choices={choices} onChange={(n) => setPicked({ from: n, to })} />
+            <RevisionSelect label="To" value={to} choices={choices} onChange={(n) => setPicked({ from, to: n })} />
             <fieldset className={styles.viewToggle}>
               <legend>View</legend>
               <label>
@@ -79,5 +61,21 @@ export function TextHistory({ text, label = "History" }: { text: GradingTextRef;
         </div>
       ) : null}
     </details>
+  );
+}
+
+/** A revision to compare: `#n`, or 0 for the empty text before the first. */
+function RevisionSelect({ label, value, choices, onChange }: { label: string; value: number; choices: number[]; onChange: (n: number) => void }) {
+  return (
+    <label>
+      {label}
+      <select value={value} onChange={(e) => onChange(Number(e.target.value))}>
+        {choices.map((n) => (
+          <option key={n} value={n}>
+            {n === 0 ? "empty" : `#${n}`}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
