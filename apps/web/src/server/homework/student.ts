@@ -55,19 +55,10 @@ export async function submissionFor(prisma: PrismaClient, id: string, user: Publ
 
 /** A submission with its stored notebooks and CSV, for the pages that render them; NOT_FOUND for anyone who may not read it. */
 export async function submissionWithFiles(prisma: PrismaClient, id: string, user: PublicUser) {
+  const job = { select: { status: true, failureReason: true, lastError: true, executedNotebook: true, submissionCsv: true } } as const;
   const sub = await prisma.submission.findUnique({
     where: { id },
-    select: {
-      id: true,
-      userId: true,
-      assignmentSlug: true,
-      fileName: true,
-      size: true,
-      sha256: true,
-      createdAt: true,
-      notebook: true,
-      job: { select: { status: true, failureReason: true, lastError: true, executedNotebook: true, submissionCsv: true } },
-    },
+    select: { id: true, userId: true, assignmentSlug: true, fileName: true, size: true, sha256: true, createdAt: true, notebook: true, job },
   });
   // Someone else's submission looks exactly like one that does not exist.
   if (!sub || !canReadSubmission(user, sub)) throw notFound("No such submission.");
