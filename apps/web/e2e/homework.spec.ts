@@ -95,7 +95,7 @@ test("a student uploads a notebook, sees bad files refused, and follows it live 
   await runnerPost(request, site, `/api/runner/jobs/${job.id}/complete`, complete);
   await expect(item.getByTestId("submission-state")).toHaveText("Scored");
   await expect(item.getByTestId("scores")).toContainText("0.1234");
-  await expect(item.getByTestId("scores")).toContainText("97.0%");
+  await expect(item.getByTestId("scores")).toContainText("97.00%");
   await expect(item.getByTestId("scores")).toContainText("Private score hidden until the deadline");
   expect(await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
 

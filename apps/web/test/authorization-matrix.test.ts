@@ -5,6 +5,8 @@ import { TRPCError } from "@trpc/server";
 import { describe, expect, it, vi } from "vitest";
 import { completion, notebookText, scoreJob, storeSubmission, uploadRequest } from "./homework-support";
 import type { PublicUser } from "~/server/auth/users";
+import { DomainError } from "~/server/errors";
+import { submissionWithFiles } from "~/server/homework/student";
 import { canReadSubmission } from "~/server/homework/submissions";
 import { claimNextJob } from "~/server/runner/queue";
 import { createRunnerToken } from "~/server/runner/tokens";
@@ -266,7 +268,10 @@ describe("every procedure, route handler and page has an entry", () => {
       if (role === "public") expect(source.includes("requireUser("), file).toBe(false);
       else expect(calls, file).toEqual([role]);
     }
-    expect(fs.readFileSync(path.join(appDir, "homework/submissions/[id]/page.tsx"), "utf8")).toMatch(/canReadSubmission\(user, sub\)\) notFound\(\)/);
+    // Both submission pages read it through the module that checks ownership (tested below), and 404 when it refuses.
+    for (const page of ["homework/submissions/[id]/page.tsx", "grading/submissions/[id]/page.tsx"]) {
+      expect(fs.readFileSync(path.join(appDir, page), "utf8"), page).toMatch(/orNotFound\(submissionWithFiles\(prisma, id, user\)\)/);
+    }
     const someone = { id: "u1", role: "student" as const };
     expect([canReadSubmission(someone, { userId: "u1" }), canReadSubmission(someone, { userId: "u2" }), canReadSubmission({ id: "g", role: "grader" }, { userId: "u2" }), canReadSubmission(null, { userId: "u1" })]).toEqual([true, false, true, false]);
   });
@@ -305,6 +310,16 @@ eachBackend((db) => {
     return { users: { admin, student, otherStudent, grader }, submissionId: sub.id, regradeId: regrade.id, commentId: comment.id, runnerToken: runner.token, runnerId: runner.record.id, runningJobId: job.id };
   }
   const userOf = (f: Fixture, actor: Actor): PublicUser | null => (actor === "anonymous" || actor === "runner" ? null : f.users[actor]);
+
+  it("gives the submission pages a submission only for its student, graders and admins (others: NOT_FOUND)", async () => {
+    const f = await fixture();
+    const outcome = (user: PublicUser) =>
+      submissionWithFiles(db().prisma, f.submissionId, user).then(
+        (s) => s.id,
+        (error: unknown) => (error instanceof DomainError ? error.code : `unexpected: ${String(error)}`),
+      );
+    expect(await Promise.all([f.users.student, f.users.otherStudent, f.users.grader, f.users.admin].map(outcome))).toEqual([f.submissionId, "NOT_FOUND", f.submissionId, f.submissionId]);
+  });
 
   describe("tRPC procedures, called as each actor", () => {
     const cases = Object.entries(PROCEDURES).flatMap(([name, entry]) => ACTORS.map((actor) => [name, actor, entry.expect[actor]] as const));

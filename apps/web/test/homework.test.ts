@@ -3,7 +3,6 @@ import { describe, expect, it } from "vitest";
 import { completion, notebookText, storeSubmission, uploadRequest } from "./homework-support";
 import { signUpWithPassword, type PublicUser } from "~/server/auth/users";
 import { getAssignments } from "~/server/homework/assignments";
-import { cellProgress } from "~/server/homework/submissions";
 import { handleSubmissionUpload } from "~/server/homework/upload";
 import { claimNextJob, finishJob, heartbeatJob } from "~/server/runner/queue";
 import { createRunnerToken } from "~/server/runner/tokens";
@@ -12,14 +11,6 @@ import { eachBackend } from "./support/backends";
 
 const password = "a sound passphrase";
 const code = (error: unknown) => (error instanceof TRPCError ? error.code : String(error));
-
-describe("cellProgress", () => {
-  it("reads 'cell i/n' lines and JSON cell-start events, latest first", () => {
-    expect(cellProgress(["setup", "cell 2/5: running", "hello"])).toEqual({ cell: 2, count: 5 });
-    expect(cellProgress(['{"event":"cell-start","index":3,"count":7,"executionCount":4}'])).toEqual({ cell: 4, count: 7 });
-    expect(cellProgress(["no progress here"])).toBeNull();
-  });
-});
 
 eachBackend((db) => {
   const prisma = () => db().prisma;
@@ -169,7 +160,7 @@ eachBackend((db) => {
       const byLink = (id: string) => notes.find((n) => n.link === `/homework/submissions/${id}`)!;
       expect(byLink(first).title).toMatch(/^same\.ipynb was scored: log loss 0\.31000 \(submission #1, \d{4}-\d\d-\d\d \d\d:\d\d UTC\)$/);
       expect(byLink(second).title).toMatch(/^same\.ipynb was scored: log loss 0\.27000 \(submission #2, /);
-      expect(byLink(second).body).toMatch(/submission #2, .*public log loss 0\.27000, accuracy 92\.000%/);
+      expect(byLink(second).body).toMatch(/submission #2, .*public log loss 0\.27000, accuracy 92\.00%/);
       expect(new Set(notes.map((n) => `${n.title} ${n.body}`)).size).toBe(2);
 
       // Opening the first submission's page marks its notification read, and only that one; never another user's.

@@ -7,10 +7,10 @@ import {
   getRevision,
   listRevisions,
   MAX_REVISION_CHARS,
-  RevisionError,
   saveRevision,
   type SaveResult,
 } from "~/server/revisions/documents";
+import { DomainError } from "~/server/errors";
 import {
   commentForEdit,
   commentHistory,
@@ -30,7 +30,7 @@ const saved = (result: SaveResult) => {
 const rejects = (p: Promise<unknown>) =>
   p.then(
     () => "resolved",
-    (error: unknown) => (error instanceof RevisionError ? `${error.code}: ${error.message}` : String(error)),
+    (error: unknown) => (error instanceof DomainError ? `${error.code}: ${error.message}` : String(error)),
   );
 
 async function reviewWithFeedback(prisma: PrismaClient, feedback: string, graderId: string | null) {
@@ -114,12 +114,12 @@ eachBackend((get: () => Database, backend: string) => {
       const { prisma } = get();
       const doc = await createDocument(prisma, "review-feedback");
       expect(await rejects(saveRevision(prisma, { documentId: doc.id, baseNumber: 3, body: "x", authorId: null }))).toBe(
-        "BAD_INPUT: Revision 3 of this text does not exist (the newest is 0)",
+        "BAD_REQUEST: Revision 3 of this text does not exist (the newest is 0)",
       );
       expect(await rejects(saveRevision(prisma, { documentId: doc.id, baseNumber: 0, body: "x".repeat(MAX_REVISION_CHARS + 1), authorId: null }))).toBe(
-        `BAD_INPUT: body: A text may hold at most ${MAX_REVISION_CHARS} characters`,
+        `BAD_REQUEST: body: A text may hold at most ${MAX_REVISION_CHARS} characters`,
       );
-      expect(await rejects(saveRevision(prisma, { documentId: doc.id, baseNumber: -1, body: "x", authorId: null }))).toMatch(/^BAD_INPUT: baseNumber:/);
+      expect(await rejects(saveRevision(prisma, { documentId: doc.id, baseNumber: -1, body: "x", authorId: null }))).toMatch(/^BAD_REQUEST: baseNumber:/);
       expect(await rejects(saveRevision(prisma, { documentId: "nope", baseNumber: 0, body: "x", authorId: null }))).toBe("NOT_FOUND: No text document nope");
       expect(await rejects(getRevision(prisma, doc.id, 1))).toBe("NOT_FOUND: Revision 1 of this text does not exist");
     });

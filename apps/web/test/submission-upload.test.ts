@@ -90,7 +90,7 @@ eachBackend((db) => {
       } as RequestInit);
       const r1 = await upload(declared, alice);
       expect(r1.status).toBe(413);
-      expect(((await r1.json()) as { error: string }).error).toMatch(/too large: the limit is 0\.10 MB/);
+      expect(((await r1.json()) as { error: string }).error).toMatch(/too large: the limit is 100 KiB\./);
       expect(pulled).toBeLessThanOrEqual(1);
       expect(r1.headers.get("connection")).toBe("close");
 
@@ -135,7 +135,7 @@ eachBackend((db) => {
       const big = notebookText("x".repeat(MAX_FILE));
       const r3 = await upload(uploadRequest({ file: big, name: "big.ipynb", assignment: "open-hw" }), alice);
       expect(r3.status).toBe(413);
-      expect(((await r3.json()) as { error: string }).error).toMatch(/big\.ipynb is 0\.10 MB: the limit is 0\.10 MB/);
+      expect(((await r3.json()) as { error: string }).error).toMatch(/big\.ipynb is 100\.\d KiB: the limit is 100 KiB\./);
       expect(await stored()).toEqual({ submissions: 0, jobs: 0 });
     });
 

@@ -1,5 +1,4 @@
 import { formatTime } from "@course/content";
-import type { Route } from "next";
 import Link from "next/link";
 import { LessonProgressBadge } from "~/components/lesson-progress-badge";
 import { getCourse } from "~/server/content";
@@ -52,7 +51,7 @@ export default async function CourseHome() {
                 <div className="lesson-number" aria-hidden="true">{lesson.lesson}</div>
                 <div>
                   <div className="lesson-title">
-                    <Link href={`/lessons/${lesson.slug}` as Route}>
+                    <Link href={`/lessons/${lesson.slug}`}>
                       Lesson {lesson.lesson}: {lesson.title}
                     </Link>
                   </div>

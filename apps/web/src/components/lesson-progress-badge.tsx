@@ -2,7 +2,6 @@
 
 import { formatTime } from "@course/content/time";
 import { useQuery } from "@tanstack/react-query";
-import type { Route } from "next";
 import Link from "next/link";
 import { startPosition } from "~/server/progress";
 import { useTRPC } from "~/trpc/react";
@@ -20,7 +19,7 @@ export function LessonProgressBadge({ slug, duration }: { slug: string; duration
   return (
     <div data-testid="lesson-progress">
       {startPosition(null, mine.positionSeconds, duration).reason === "resume" ? (
-        <Link href={`/lessons/${slug}` as Route} className="badge">
+        <Link href={`/lessons/${slug}`} className="badge">
           Resume at {formatTime(mine.positionSeconds)}
         </Link>
       ) : (

@@ -1,15 +1,15 @@
-import type { Metadata, Route } from "next";
+import type { Metadata } from "next";
 import Link from "next/link";
 import { Fragment } from "react";
 import { z } from "zod";
 import { AutoRefresh } from "~/components/homework/auto-refresh";
-import { formatAccuracy, formatLogLoss, formatWhen } from "~/components/homework/format";
 import { StateBadge } from "~/components/homework/submission-status";
 import styles from "~/components/grading/grading.module.css";
 import { requireUser } from "~/server/auth/session";
 import { getDb } from "~/server/db";
-import { gradingQueue, JOB_FILTERS, QUEUE_GROUPINGS, REVIEW_FILTERS } from "~/server/grading/queue";
-import { getAssignments } from "~/server/homework/assignments";
+import { gradingQueueFor, JOB_FILTERS, QUEUE_GROUPINGS, REVIEW_FILTERS } from "~/server/grading/queue";
+import { formatLogLoss, formatPercent, formatUtc } from "~/lib/format";
+import { withQuery } from "~/lib/routes";
 
 export const metadata: Metadata = { title: "Grading" };
 
@@ -36,19 +36,10 @@ export default async function GradingPage({ searchParams }: Props) {
   await requireUser("grader", "/grading");
   const raw = await searchParams;
   const f = filterSchema.parse({ lesson: one(raw.lesson), assignment: one(raw.assignment), job: one(raw.job), review: one(raw.review), group: one(raw.group), page: one(raw.page) ?? 1 });
-  const assignments = await getAssignments();
-  let slugs: string[] | undefined;
-  if (f.lesson) slugs = assignments.filter((a) => a.lesson === f.lesson).map((a) => a.slug);
-  if (f.assignment) slugs = (slugs ?? [f.assignment]).filter((s) => s === f.assignment);
-  const { prisma } = await getDb();
-  const queue = await gradingQueue(prisma, { assignmentSlugs: slugs, job: f.job, review: f.review, group: f.group }, f.page);
+  const queue = await gradingQueueFor((await getDb()).prisma, f);
+  const { assignments } = queue;
   const lessons = [...new Set(assignments.map((a) => a.lesson))];
-  const pageHref = (page: number) => {
-    const q = new URLSearchParams();
-    for (const key of ["lesson", "assignment", "job", "review", "group"] as const) if (f[key]) q.set(key, f[key]);
-    q.set("page", String(page));
-    return `/grading?${q.toString()}` as Route;
-  };
+  const pageHref = (page: number) => withQuery("/grading", { lesson: f.lesson, assignment: f.assignment, job: f.job, review: f.review, group: f.group, page });
 
   const grouped = f.group === "student";
   // Runs in progress change state by themselves: keep the page current while any is queued or running.
@@ -153,7 +144,7 @@ export default async function GradingPage({ searchParams }: Props) {
                 ) : null}
                 <tr data-testid="queue-item" data-student={s.student.email}>
                   <td>
-                    <Link href={`/grading/submissions/${s.id}` as Route}>{s.fileName}</Link>
+                    <Link href={`/grading/submissions/${s.id}`}>{s.fileName}</Link>
                     <div className="hint">{s.assignmentSlug}</div>
                     {s.final ? (
                       <span className="badge" data-testid="final-badge" title="The student chose it for the final (private) ranking">
@@ -166,12 +157,12 @@ export default async function GradingPage({ searchParams }: Props) {
                     {s.student.name ?? s.student.email}
                     <div className="hint">{s.student.email}</div>
                   </td>
-                  <td>{formatWhen(s.createdAt)}</td>
+                  <td>{formatUtc(s.createdAt)}</td>
                   <td>
                     <StateBadge state={s.jobState} />
                     {s.failureReason ? <div className="hint">{s.failureReason}</div> : null}
                   </td>
-                  <td>{s.publicScore ? `${formatLogLoss(s.publicScore.logLoss)} · ${formatAccuracy(s.publicScore.accuracy)}` : "–"}</td>
+                  <td>{s.publicScore ? `${formatLogLoss(s.publicScore.logLoss)} · ${formatPercent(s.publicScore.accuracy)}` : "–"}</td>
                   <td data-testid="queue-review">{REVIEW_LABEL[s.review]}</td>
                 </tr>
               </Fragment>

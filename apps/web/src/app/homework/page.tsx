@@ -1,7 +1,7 @@
-import type { Metadata, Route } from "next";
+import type { Metadata } from "next";
 import Link from "next/link";
-import { formatWhen } from "~/components/homework/format";
 import { getAssignments } from "~/server/homework/assignments";
+import { formatUtc } from "~/lib/format";
 
 // Read at request time, as before the root layout stopped making every page dynamic (content is read at run time).
 export const dynamic = "force-dynamic";
@@ -17,8 +17,8 @@ export default async function HomeworkIndexPage() {
       <ul>
         {assignments.map((a) => (
           <li key={a.slug}>
-            <Link href={`/homework/${a.slug}` as Route}>{a.title}</Link> <span className="hint">(deadline {formatWhen(a.deadline)})</span> ·{" "}
-            <Link href={`/leaderboard/${a.slug}` as Route}>leaderboard</Link>
+            <Link href={`/homework/${a.slug}`}>{a.title}</Link> <span className="hint">(deadline {formatUtc(a.deadline)})</span> ·{" "}
+            <Link href={`/leaderboard/${a.slug}`}>leaderboard</Link>
           </li>
         ))}
       </ul>

@@ -1,4 +1,4 @@
-import type { Metadata, Route } from "next";
+import type { Metadata } from "next";
 import Link from "next/link";
 import { SearchBox } from "~/components/search/search-box";
 import { SearchResults } from "~/components/search/search-results";
@@ -7,7 +7,8 @@ import { searchInput } from "~/server/search";
 import { redirect } from "next/navigation";
 import { exactTitleMatch } from "~/server/wiki/read";
 import { getDb } from "~/server/db";
-import { api } from "~/trpc/server";
+import { searchCourse } from "~/server/search/course-search";
+import { withQuery } from "~/lib/routes";
 
 export const metadata: Metadata = { title: "Search" };
 
@@ -26,10 +27,10 @@ export default async function SearchPage({ searchParams }: { searchParams: Param
   // Typing a wiki page's exact title opens the page (MediaWiki's "Go"); `fulltext=1` searches instead.
   if (checked?.success && page === 1 && !first(params.fulltext)) {
     const target = await exactTitleMatch((await getDb()).prisma, q);
-    if (target) redirect(target as Route);
+    if (target) redirect(target);
   }
-  const result = checked?.success ? await (await api()).search.query(input) : null;
-  const pageHref = (n: number) => `/search?${new URLSearchParams({ q, page: String(n) })}` as Route;
+  const result = checked?.success ? await searchCourse((await getDb()).prisma, input) : null;
+  const pageHref = (n: number) => withQuery("/search", { q, page: n });
   const pages = result ? Math.ceil(result.total / PER_PAGE) : 0;
   return (
     <div className="stack" style={{ maxWidth: 820 }}>

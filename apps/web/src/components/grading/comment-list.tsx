@@ -1,8 +1,8 @@
-import { formatWhen } from "~/components/homework/format";
 import { CommentActions } from "./comment-actions";
 import styles from "./grading.module.css";
 import { Markdown } from "./markdown";
 import { TextHistory } from "./text-history";
+import { formatUtc } from "~/lib/format";
 
 export interface CommentItem {
   id: string;
@@ -25,7 +25,7 @@ export function CommentList({ comments, editor }: { comments: CommentItem[]; edi
         <li key={c.id} className={styles.comment} data-testid="cell-comment">
           <div className={styles.commentMeta}>
             <strong>{c.author}</strong>
-            <span>{formatWhen(c.createdAt)}</span>
+            <span>{formatUtc(c.createdAt)}</span>
             {c.editedAt ? <span>(edited)</span> : null}
           </div>
           <Markdown text={c.body} />

@@ -1,8 +1,8 @@
-import { formatWhen } from "~/components/homework/format";
 import styles from "./grading.module.css";
 import { Markdown } from "./markdown";
 import type { PointsCriterion } from "./points-input";
 import { RegradeAnswerForm } from "./regrade-forms";
+import { formatUtc } from "~/lib/format";
 
 export interface RegradeItem {
   id: string;
@@ -26,14 +26,14 @@ export function RegradeHistory({ items, canAnswer, rubric = [] }: { items: Regra
         <li key={r.id} className="card" data-testid="regrade-request" data-status={r.status}>
           <div className={styles.commentMeta}>
             <span className="badge">{r.status === "open" ? "Open" : "Answered"}</span>
-            <span>Asked {formatWhen(r.createdAt)}</span>
+            <span>Asked {formatUtc(r.createdAt)}</span>
           </div>
           <p style={{ whiteSpace: "pre-wrap" }}>{r.reason}</p>
           {r.answer ? (
             <div className={styles.comment} data-testid="regrade-answer">
               <div className={styles.commentMeta}>
                 <strong>{r.answeredBy ?? "A grader"}</strong>
-                {r.answeredAt ? <span>{formatWhen(r.answeredAt)}</span> : null}
+                {r.answeredAt ? <span>{formatUtc(r.answeredAt)}</span> : null}
               </div>
               <Markdown text={r.answer} />
             </div>

@@ -1,9 +1,9 @@
-import { formatWhen } from "~/components/homework/format";
 import type { studentFeedback } from "~/server/grading/reviews";
 import styles from "./grading.module.css";
 import { Markdown } from "./markdown";
 import { RegradeRequestForm } from "./regrade-forms";
 import { RegradeHistory } from "./regrade-history";
+import { formatUtc } from "~/lib/format";
 
 type Feedback = Awaited<ReturnType<typeof studentFeedback>>;
 
@@ -21,7 +21,7 @@ export function StudentFeedback({ submissionId, feedback }: { submissionId: stri
         </p>
       ) : (
         <>
-          <p className="hint">Returned {review.returnedAt ? formatWhen(review.returnedAt) : ""}.</p>
+          <p className="hint">Returned {review.returnedAt ? formatUtc(review.returnedAt) : ""}.</p>
           <table className={styles.rubric} data-testid="rubric-scores">
             <thead>
               <tr>

@@ -2,10 +2,10 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { formatWhen } from "~/components/homework/format";
 import { RevisionDiff } from "~/components/revisions";
 import { useTRPC } from "~/trpc/react";
 import styles from "./grading.module.css";
+import { formatUtc } from "~/lib/format";
 
 export type GradingTextRef = { of: "feedback"; submissionId: string } | { of: "comment"; commentId: string };
 
@@ -37,33 +37,15 @@ export function TextHistory({ text, label = "History" }: { text: GradingTextRef;
           <ol className={styles.revisions} aria-label="Revisions">
             {revisions.map((r) => (
               <li key={r.number} data-testid="revision">
-                <strong>#{r.number}</strong> {r.author} · {formatWhen(r.createdAt)}
+                <strong>#{r.number}</strong> {r.author} · {formatUtc(r.createdAt)}
                 {r.merged ? <span className="badge">merged</span> : null}
                 {r.summary ? <span className="hint"> · {r.summary}</span> : null}
               </li>
             ))}
           </ol>
           <div className={styles.filters} role="group" aria-label="Compare revisions">
-            <label>
-              From
-              <select value={from} onChange={(e) => setPicked({ from: Number(e.target.value), to })}>
-                {choices.map((n) => (
-                  <option key={n} value={n}>
-                    {n === 0 ? "empty" : `#${n}`}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label>
-              To
-              <select value={to} onChange={(e) => setPicked({ from, to: Number(e.target.value) })}>
-                {choices.map((n) => (
-                  <option key={n} value={n}>
-                    {n === 0 ? "empty" : `#${n}`}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <RevisionSelect label="From" value={from} choices={choices} onChange={(n) => setPicked({ from: n, to })} />
+            <RevisionSelect label="To" value={to} choices={choices} onChange={(n) => setPicked({ from, to: n })} />
             <fieldset className={styles.viewToggle}>
               <legend>View</legend>
               <label>
@@ -79,5 +61,21 @@ export function TextHistory({ text, label = "History" }: { text: GradingTextRef;
         </div>
       ) : null}
     </details>
+  );
+}
+
+/** A revision to compare: `#n`, or 0 for the empty text before the first. */
+function RevisionSelect({ label, value, choices, onChange }: { label: string; value: number; choices: number[]; onChange: (n: number) => void }) {
+  return (
+    <label>
+      {label}
+      <select value={value} onChange={(e) => onChange(Number(e.target.value))}>
+        {choices.map((n) => (
+          <option key={n} value={n}>
+            {n === 0 ? "empty" : `#${n}`}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }

@@ -1,8 +1,6 @@
 import type { Assignment } from "@course/content";
-import type { Route } from "next";
 import Link from "next/link";
-import { formatDuration } from "~/server/homework/time";
-import { formatBytes, formatWhen } from "./format";
+import { formatBytes, formatDuration, formatUtc } from "~/lib/format";
 import styles from "./homework.module.css";
 
 /** The lesson page's homework box: title, deadline with time left, limits, and links. */
@@ -24,7 +22,7 @@ export function HomeworkBox({ assignments, error = null, now = new Date() }: { a
             <h2 id={`homework-${a.slug}`}>Homework: {a.title}</h2>
             <ul className={styles.facts}>
               <li>
-                Deadline <strong><time dateTime={a.deadline.toISOString()}>{formatWhen(a.deadline)}</time></strong>{" "}
+                Deadline <strong><time dateTime={a.deadline.toISOString()}>{formatUtc(a.deadline)}</time></strong>{" "}
                 {left > 0 ? `(${formatDuration(left)} left)` : "(closed)"}
               </li>
               <li>
@@ -35,7 +33,7 @@ export function HomeworkBox({ assignments, error = null, now = new Date() }: { a
               </li>
             </ul>
             <div className={styles.actions}>
-              <Link className="button" href={`/homework/${a.slug}` as Route}>
+              <Link className="button" href={`/homework/${a.slug}`}>
                 {left > 0 ? "Submit your notebook" : "See your submissions"}
               </Link>
               {a.templateExists ? (
@@ -43,7 +41,7 @@ export function HomeworkBox({ assignments, error = null, now = new Date() }: { a
                   Download the template notebook
                 </a>
               ) : null}
-              <Link href={`/leaderboard/${a.slug}` as Route}>Leaderboard</Link>
+              <Link href={`/leaderboard/${a.slug}`}>Leaderboard</Link>
             </div>
           </section>
         );

@@ -1,14 +1,14 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { Route } from "next";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef } from "react";
 import { useTRPC } from "~/trpc/react";
 import { refreshAfterWrite } from "~/trpc/refresh";
-import { formatWhen } from "./format";
+import { formatUtc } from "~/lib/format";
 import styles from "./homework.module.css";
+import { storedHref } from "~/lib/routes";
 
 export function NotificationList() {
   const trpc = useTRPC();
@@ -37,9 +37,9 @@ export function NotificationList() {
         {list.data.map((n) => (
           <li key={n.id} className={`card ${n.readAt ? "" : styles.unread}`} data-unread={!n.readAt}>
             <div className={styles.itemHead}>
-              <strong>{n.link ? <Link href={n.link as Route}>{n.title}</Link> : n.title}</strong>
+              <strong>{n.link ? <Link href={storedHref(n.link)}>{n.title}</Link> : n.title}</strong>
               {n.readAt ? null : <span className="badge">new</span>}
-              <span className={styles.meta}>{formatWhen(n.createdAt)}</span>
+              <span className={styles.meta}>{formatUtc(n.createdAt)}</span>
             </div>
             <p style={{ margin: "6px 0" }}>{n.body}</p>
             {n.readAt ? null : (

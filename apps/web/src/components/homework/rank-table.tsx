@@ -2,7 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useTRPC } from "~/trpc/react";
-import { formatAccuracy, formatLogLoss, formatWhen } from "./format";
+import { formatLogLoss, formatPercent, formatUtc } from "~/lib/format";
 import styles from "./rank-table.module.css";
 
 export interface RankRow {
@@ -51,10 +51,10 @@ export function RankTable({ slug, rows, caption, testId }: { slug: string; rows:
                   {you ? <span className={`badge ${styles.youBadge}`}>You</span> : null}
                 </td>
                 <td style={{ textAlign: "right", fontVariantNumeric: "tabular-nums" }}>{formatLogLoss(r.logLoss)}</td>
-                <td style={{ textAlign: "right", fontVariantNumeric: "tabular-nums" }}>{formatAccuracy(r.accuracy)}</td>
+                <td style={{ textAlign: "right", fontVariantNumeric: "tabular-nums" }}>{formatPercent(r.accuracy)}</td>
                 <td style={{ textAlign: "right" }}>{r.entries}</td>
                 <td data-testid="submitted">
-                  <time dateTime={new Date(r.createdAt).toISOString()}>{formatWhen(r.createdAt)}</time>
+                  <time dateTime={new Date(r.createdAt).toISOString()}>{formatUtc(r.createdAt)}</time>
                 </td>
               </tr>
             );

@@ -1,4 +1,4 @@
-import { formatLogLoss, formatWhen } from "./format";
+import { formatLogLoss, formatUtc } from "~/lib/format";
 import styles from "./homework.module.css";
 
 const W = 720;
@@ -35,14 +35,14 @@ export function ScoreChart({ points, until }: { points: { at: Date; logLoss: num
             {v.toFixed(3)}
           </text>
         ))}
-        <text x={PAD.left} y={H - 12}>{formatWhen(new Date(t0))}</text>
+        <text x={PAD.left} y={H - 12}>{formatUtc(new Date(t0))}</text>
         <text x={W - PAD.right} y={H - 12} textAnchor="end">
-          {formatWhen(new Date(t1))}
+          {formatUtc(new Date(t1))}
         </text>
         <path className={styles.line} d={d} />
         {points.map((p) => (
           <circle key={p.at.toISOString()} className={styles.dot} cx={x(p.at.getTime())} cy={y(p.logLoss)} r={3}>
-            <title>{`${formatWhen(p.at)}: ${formatLogLoss(p.logLoss)}`}</title>
+            <title>{`${formatUtc(p.at)}: ${formatLogLoss(p.logLoss)}`}</title>
           </circle>
         ))}
       </svg>
@@ -60,7 +60,7 @@ export function ScoreChart({ points, until }: { points: { at: Date; logLoss: num
             {points.map((p) => (
               <tr key={p.at.toISOString()} data-testid="chart-point">
                 <td>
-                  <time dateTime={p.at.toISOString()}>{formatWhen(p.at)}</time>
+                  <time dateTime={p.at.toISOString()}>{formatUtc(p.at)}</time>
                 </td>
                 <td className={styles.num}>{formatLogLoss(p.logLoss)}</td>
               </tr>

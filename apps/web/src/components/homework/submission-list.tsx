@@ -2,14 +2,13 @@
 
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
-import type { Route } from "next";
 import type { AppRouter } from "~/server/trpc/root";
 import Link from "next/link";
 import { useActionState, useEffect, useRef } from "react";
 import { setFinalAction } from "~/app/homework/actions";
 import { useTRPC } from "~/trpc/react";
 import { refreshAfterWrite } from "~/trpc/refresh";
-import { formatBytes, formatWhen } from "./format";
+import { formatBytes, formatUtc } from "~/lib/format";
 import styles from "./homework.module.css";
 import { StateBadge, SubmissionStatus, type SubmissionItem } from "./submission-status";
 
@@ -34,12 +33,12 @@ export function SubmissionList({ slug, closed, initial }: { slug: string; closed
       {items.map((item) => (
         <li key={item.id} className={`card ${styles.item}`} data-testid="submission" data-state={item.state}>
           <div className={styles.itemHead}>
-            <Link className={styles.fileName} href={`/homework/submissions/${item.id}` as Route}>
+            <Link className={styles.fileName} href={`/homework/submissions/${item.id}`}>
               {item.fileName}
             </Link>
             <StateBadge state={item.state} />
             <span className={styles.meta}>
-              {formatWhen(item.createdAt)} · {formatBytes(item.size)}
+              {formatUtc(item.createdAt)} · {formatBytes(item.size)}
             </span>
             {item.state === "scored" ? <FinalToggle item={item} slug={slug} maxFinals={maxFinals} locked={closed} /> : null}
           </div>

@@ -2,7 +2,7 @@ import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "~/server/trpc/root";
 import { explainFailure, failureDetails } from "./failure";
 import { FailureView } from "./failure-view";
-import { formatAccuracy, formatLogLoss } from "./format";
+import { formatLogLoss, formatPercent } from "~/lib/format";
 import styles from "./homework.module.css";
 
 export type SubmissionItem = inferRouterOutputs<AppRouter>["homework"]["mySubmissions"]["items"][number];
@@ -45,11 +45,11 @@ export function SubmissionStatus({ item, hideFailure = false }: { item: Submissi
             Public log loss <strong>{formatLogLoss(item.publicScore.logLoss)}</strong>
           </span>
           <span className={styles.score}>
-            accuracy <strong>{formatAccuracy(item.publicScore.accuracy)}</strong>
+            accuracy <strong>{formatPercent(item.publicScore.accuracy)}</strong>
           </span>
           {item.privateScore ? (
             <span className={styles.score}>
-              Private log loss <strong>{formatLogLoss(item.privateScore.logLoss)}</strong>, accuracy <strong>{formatAccuracy(item.privateScore.accuracy)}</strong>
+              Private log loss <strong>{formatLogLoss(item.privateScore.logLoss)}</strong>, accuracy <strong>{formatPercent(item.privateScore.accuracy)}</strong>
             </span>
           ) : (
             <span className={styles.meta}>Private score hidden until the deadline.</span>

@@ -6,7 +6,7 @@ import { useRef, useState, type DragEvent } from "react";
 import { useTRPC } from "~/trpc/react";
 import { refreshAfterWrite } from "~/trpc/refresh";
 import styles from "./homework.module.css";
-import { formatBytes } from "./format";
+import { formatBytes, formatUtc } from "~/lib/format";
 
 interface UploadError {
   error: string;
@@ -76,7 +76,7 @@ export function UploadForm({
   const [refusedUntil, setRefusedUntil] = useState<string | null>(null);
   const nextSlot = limitUntil ?? refusedUntil;
   const limitReason = nextSlot
-    ? `You used today's ${dailyLimit} submission${dailyLimit === 1 ? "" : "s"}. The next one is allowed at ${new Date(nextSlot).toISOString().slice(0, 16).replace("T", " ")} UTC`
+    ? `You used today's ${dailyLimit} submission${dailyLimit === 1 ? "" : "s"}. The next one is allowed at ${formatUtc(nextSlot)}`
     : null;
   const disabledReason = closedReason ?? limitReason;
   const disabled = Boolean(disabledReason) || busy;

@@ -1,13 +1,12 @@
 "use client";
 
-import type { Route } from "next";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect } from "react";
 import styles from "./lesson.module.css";
 
 export interface NavTarget {
-  href: Route;
+  href: `/lessons/${string}`;
   title: string;
 }
 

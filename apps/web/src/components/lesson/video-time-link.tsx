@@ -1,11 +1,10 @@
 "use client";
 
-import type { Route } from "next";
 import type { ReactNode } from "react";
 import { useLessonPlayer } from "./lesson-player";
 
 /** A link to a moment of the video: on the lesson page it seeks the player; elsewhere it opens the lesson there. */
-export function VideoTimeLink({ seconds, href, children }: { seconds: number; href: Route; children: ReactNode }) {
+export function VideoTimeLink({ seconds, href, children }: { seconds: number; href: `/lessons/${string}`; children: ReactNode }) {
   const ctx = useLessonPlayer();
   return (
     <a

@@ -1,5 +1,6 @@
 import type { CSSProperties, ReactNode } from "react";
 import { countLines, parseAnsi, splitSegmentsAtLine, type AnsiSegment } from "./ansi";
+import { formatCount } from "~/lib/format";
 
 /** Text longer than this is cut (with a note) even inside "show all": a page must stay usable. */
 export const MAX_TEXT_CHARS = 200_000;
@@ -40,7 +41,7 @@ export function AnsiText({ text, collapseAfter, className }: { text: string; col
   const segments = parseAnsi(shown);
   const plain = segments.map((s) => s.text).join("");
   const lines = countLines(plain);
-  const note = cut ? <span data-truncated="">{`\n[${cut.toLocaleString("en-US")} more characters not shown]`}</span> : null;
+  const note = cut ? <span data-truncated="">{`\n[${formatCount(cut)} more characters not shown]`}</span> : null;
   if (lines <= collapseAfter) {
     return (
       <pre className={className}>
@@ -56,7 +57,7 @@ export function AnsiText({ text, collapseAfter, className }: { text: string; col
         <Segments segments={head} />
       </pre>
       <details>
-        <summary>{`Show all ${lines.toLocaleString("en-US")} lines (${(lines - collapseAfter).toLocaleString("en-US")} more)`}</summary>
+        <summary>{`Show all ${formatCount(lines)} lines (${formatCount(lines - collapseAfter)} more)`}</summary>
         <pre className={className}>
           <Segments segments={tail} />
           {note}

@@ -1,5 +1,5 @@
 import { foldUnchanged, sideOf, type DiffRow, type FoldedRows, type Segment, type TextDiff } from "@course/revisions";
-import type { ReactNode } from "react";
+import { Fragment, type ReactNode } from "react";
 import styles from "./revisions.module.css";
 
 export interface RevisionDiffProps {
@@ -27,85 +27,79 @@ export function RevisionDiff({ diff, view, oldLabel = "Old", newLabel = "New", c
 
 type Row = DiffRow | FoldedRows;
 
-function InlineDiff({ rows, caption }: { rows: Row[]; caption: string }) {
+/** What both views share: the caption, the head, and a folded run of unchanged lines as one row; `line` draws the rest. */
+function DiffTable({ view, rows, caption, head, line }: { view: RevisionDiffProps["view"]; rows: Row[]; caption: string; head?: ReactNode; line: (row: DiffRow) => ReactNode }) {
   return (
-    <table className={styles.diff} data-view="inline">
+    <table className={styles.diff} data-view={view}>
       <caption>{caption}</caption>
-      <tbody>
-        {rows.map((row, i) => {
-          switch (row.kind) {
-            case "folded":
-              return <Folded key={i} row={row} colSpan={4} />;
-            case "same":
-              return <Line key={i} oldNumber={row.oldNumber} newNumber={row.newNumber} marker=" " text={row.text} />;
-            case "removed":
-              return <Line key={i} kind="removed" oldNumber={row.oldNumber} marker="-" text={<del>{row.text}</del>} />;
-            case "added":
-              return <Line key={i} kind="added" newNumber={row.newNumber} marker="+" text={<ins>{row.text}</ins>} />;
-            case "changed":
-              return <Line key={i} kind="changed" oldNumber={row.oldNumber} newNumber={row.newNumber} marker="~" text={<Segments segments={row.segments} />} />;
-          }
-        })}
-      </tbody>
+      {head}
+      <tbody>{rows.map((row, i) => (row.kind === "folded" ? <Folded key={i} row={row} colSpan={4} /> : <Fragment key={i}>{line(row)}</Fragment>))}</tbody>
     </table>
   );
 }
 
+function InlineDiff({ rows, caption }: { rows: Row[]; caption: string }) {
+  const line = (row: DiffRow) => {
+    switch (row.kind) {
+      case "same":
+        return <Line oldNumber={row.oldNumber} newNumber={row.newNumber} marker=" " text={row.text} />;
+      case "removed":
+        return <Line kind="removed" oldNumber={row.oldNumber} marker="-" text={<del>{row.text}</del>} />;
+      case "added":
+        return <Line kind="added" newNumber={row.newNumber} marker="+" text={<ins>{row.text}</ins>} />;
+      case "changed":
+        return <Line kind="changed" oldNumber={row.oldNumber} newNumber={row.newNumber} marker="~" text={<Segments segments={row.segments} />} />;
+    }
+  };
+  return <DiffTable view="inline" rows={rows} caption={caption} line={line} />;
+}
+
 function SideBySideDiff({ rows, caption, oldLabel, newLabel }: { rows: Row[]; caption: string; oldLabel: string; newLabel: string }) {
+  const head = (
+    <thead>
+      <tr>
+        <th scope="col" colSpan={2}>{oldLabel}</th>
+        <th scope="col" colSpan={2}>{newLabel}</th>
+      </tr>
+    </thead>
+  );
+  const line = (row: DiffRow) => {
+    switch (row.kind) {
+      case "same":
+        return <Sides old={{ number: row.oldNumber, text: row.text }} new={{ number: row.newNumber, text: row.text }} />;
+      case "removed":
+        return <Sides old={{ number: row.oldNumber, text: <del>{row.text}</del>, className: styles.removed }} />;
+      case "added":
+        return <Sides new={{ number: row.newNumber, text: <ins>{row.text}</ins>, className: styles.added }} />;
+      case "changed":
+        return (
+          <Sides
+            old={{ number: row.oldNumber, text: <Segments segments={sideOf(row.segments, "old")} />, className: styles.removed }}
+            new={{ number: row.newNumber, text: <Segments segments={sideOf(row.segments, "new")} />, className: styles.added }}
+          />
+        );
+    }
+  };
+  return <DiffTable view="side-by-side" rows={rows} caption={caption} head={head} line={line} />;
+}
+
+interface Side {
+  number: number;
+  text: ReactNode;
+  className?: string;
+}
+
+/** One side-by-side row: each side's line number and text, or two empty cells where that side has no line. */
+function Sides({ old, new: next }: { old?: Side; new?: Side }) {
+  const cells = (side: Side | undefined) => [
+    <td key="n" className={styles.number}>{side?.number}</td>,
+    side ? <td key="t" className={side.className}>{side.text}</td> : <td key="t" />,
+  ];
   return (
-    <table className={styles.diff} data-view="side-by-side">
-      <caption>{caption}</caption>
-      <thead>
-        <tr>
-          <th scope="col" colSpan={2}>{oldLabel}</th>
-          <th scope="col" colSpan={2}>{newLabel}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((row, i) => {
-          switch (row.kind) {
-            case "folded":
-              return <Folded key={i} row={row} colSpan={4} />;
-            case "same":
-              return (
-                <tr key={i}>
-                  <td className={styles.number}>{row.oldNumber}</td>
-                  <td>{row.text}</td>
-                  <td className={styles.number}>{row.newNumber}</td>
-                  <td>{row.text}</td>
-                </tr>
-              );
-            case "removed":
-              return (
-                <tr key={i}>
-                  <td className={styles.number}>{row.oldNumber}</td>
-                  <td className={styles.removed}><del>{row.text}</del></td>
-                  <td className={styles.number} />
-                  <td />
-                </tr>
-              );
-            case "added":
-              return (
-                <tr key={i}>
-                  <td className={styles.number} />
-                  <td />
-                  <td className={styles.number}>{row.newNumber}</td>
-                  <td className={styles.added}><ins>{row.text}</ins></td>
-                </tr>
-              );
-            case "changed":
-              return (
-                <tr key={i}>
-                  <td className={styles.number}>{row.oldNumber}</td>
-                  <td className={styles.removed}><Segments segments={sideOf(row.segments, "old")} /></td>
-                  <td className={styles.number}>{row.newNumber}</td>
-                  <td className={styles.added}><Segments segments={sideOf(row.segments, "new")} /></td>
-                </tr>
-              );
-          }
-        })}
-      </tbody>
-    </table>
+    <tr>
+      {cells(old)}
+      {cells(next)}
+    </tr>
   );
 }
 

@@ -2,6 +2,7 @@ import { formatTime } from "@course/content";
 import Link from "next/link";
 import type { SearchHit } from "~/server/search";
 import styles from "./search.module.css";
+import { storedHref } from "~/lib/routes";
 
 export type ResultHit = SearchHit & { lessonTitle: string | null };
 
@@ -22,7 +23,7 @@ export function SearchResults({ hits }: { hits: ResultHit[] }) {
           <li key={`${hit.kind}:${hit.key}`} className={`card ${styles.hit}`} data-testid="search-hit" data-kind={hit.kind}>
             <div>
               <span className="badge">{KIND_LABEL[hit.kind]}</span>{" "}
-              <Link href={hit.url} className={styles.hitTitle}>
+              <Link href={storedHref(hit.url)} className={styles.hitTitle}>
                 {"html" in h ? <span dangerouslySetInnerHTML={{ __html: h.html }} /> : h.text}
               </Link>
             </div>

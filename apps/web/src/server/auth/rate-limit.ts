@@ -1,4 +1,5 @@
 import type { PrismaClient } from "@course/db";
+import { DomainError } from "../errors";
 
 export interface RateLimitPolicy {
   maxAttempts: number;
@@ -7,12 +8,12 @@ export interface RateLimitPolicy {
 
 const minutes = (n: number) => `${n} minute${n === 1 ? "" : "s"}`;
 
-export class RateLimitedError extends Error {
+export class RateLimitedError extends DomainError {
   constructor(
     readonly retryAfterMinutes: number,
     message = `Too many sign-in attempts. Try again in ${minutes(retryAfterMinutes)}.`,
   ) {
-    super(message);
+    super("TOO_MANY_REQUESTS", message, { retryAfterMinutes });
     this.name = "RateLimitedError";
   }
 }

@@ -10,6 +10,7 @@ import {
   takeSignUpSlot,
   type RateLimitPolicy,
 } from "./rate-limit";
+import { badRequest, DomainError } from "../errors";
 
 export const signUpInput = z.object({
   email: z.email({ message: "Enter a valid email address." }).max(254).transform((e) => e.trim().toLowerCase()),
@@ -17,12 +18,13 @@ export const signUpInput = z.object({
   password: z.string().max(200, "Password must be at most 200 characters long."),
 });
 
-export class SignUpError extends Error {
+/** A sign-up refused for one field: the email's refusals are a CONFLICT, the others a BAD_REQUEST. */
+export class SignUpError extends DomainError {
   constructor(
     message: string,
     readonly field: "email" | "password" | "name",
   ) {
-    super(message);
+    super(field === "email" ? "CONFLICT" : "BAD_REQUEST", message);
     this.name = "SignUpError";
   }
 }
@@ -144,10 +146,10 @@ export async function userForGitHub(
 
 export async function setRole(prisma: PrismaClient, email: string, role: Role): Promise<PublicUser> {
   const user = await prisma.user.findUnique({ where: { email: email.trim().toLowerCase() } });
-  if (!user) throw new Error(`No account with the email ${email}.`);
+  if (!user) throw badRequest(`No account with the email ${email}.`);
   if (user.role === "admin" && role !== "admin") {
     const admins = await prisma.user.count({ where: { role: "admin" } });
-    if (admins <= 1) throw new Error(`${user.email} is the last admin; make someone else admin first.`);
+    if (admins <= 1) throw badRequest(`${user.email} is the last admin; make someone else admin first.`);
   }
   // A demotion ends the account's sessions, so a copied cookie keeps no trace of the old role's pages.
   const demoted = RANK[role] < RANK[user.role];
@@ -156,4 +158,32 @@ export async function setRole(prisma: PrismaClient, email: string, role: Role): 
     data: { role, ...(demoted ? { sessionVersion: { increment: 1 } } : {}) },
     select: publicFields,
   });
+}
+
+/** Every account, oldest first (at most 500), optionally those whose email or name contains `search`. */
+export function listUsers(prisma: PrismaClient, search?: string) {
+  return prisma.user.findMany({
+    where: search
+      ? { OR: [{ email: { contains: search, mode: "insensitive" } }, { name: { contains: search, mode: "insensitive" } }] }
+      : undefined,
+    orderBy: { createdAt: "asc" },
+    select: { id: true, email: true, name: true, role: true, createdAt: true },
+    take: 500,
+  });
+}
+
+/** An empty name clears it (the email is shown instead). */
+export function updateName(prisma: PrismaClient, userId: string, name: string) {
+  return prisma.user.update({ where: { id: userId }, data: { name: name || null }, select: { name: true } });
+}
+
+/** Checks the current password (none for GitHub-only accounts) and the new one's strength, then ends every session. */
+export async function changePassword(prisma: PrismaClient, userId: string, current: string, next: string) {
+  const row = await prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { passwordHash: true, email: true, name: true } });
+  if (row.passwordHash && !(await verifyPassword(current, row.passwordHash))) throw badRequest("Your current password is not right.");
+  const weakness = await passwordWeakness(next, { email: row.email, name: row.name });
+  if (weakness) throw badRequest(weakness);
+  // Whoever knew the old password may hold a session: every session ends (the form signs this browser in again).
+  await prisma.user.update({ where: { id: userId }, data: { passwordHash: await hashPassword(next), sessionVersion: { increment: 1 } } });
+  return { ok: true };
 }

@@ -4,6 +4,8 @@ import { hasRole } from "../auth/roles";
 import type { PublicUser } from "../auth/users";
 import { toCsv } from "./csv";
 import { rubricTotal, storedScores } from "./rubric";
+import { badRequest, DomainError, notFound } from "../errors";
+import { answering } from "../http/problem";
 
 export type ExportMode = "all" | "latest";
 
@@ -73,21 +75,23 @@ export async function gradesCsv(prisma: PrismaClient, assignment: Assignment, mo
  * 400 without an assignment, 404 for an unknown one).
  */
 export async function handleGradesExport(prisma: PrismaClient, user: PublicUser | null, url: URL, assignments: readonly Assignment[]): Promise<Response> {
-  if (!user) return Response.json({ error: "Sign in to export grades." }, { status: 401 });
-  if (!hasRole(user.role, "grader")) return Response.json({ error: "Exporting grades needs the grader role." }, { status: 403 });
-  const slug = url.searchParams.get("assignment");
-  if (!slug) return Response.json({ error: "Say which assignment: ?assignment=<slug>." }, { status: 400 });
-  const assignment = assignments.find((a) => a.slug === slug);
-  if (!assignment) return Response.json({ error: `There is no assignment "${slug}".` }, { status: 404 });
-  const modeParam = url.searchParams.get("mode") ?? "all";
-  if (modeParam !== "all" && modeParam !== "latest") return Response.json({ error: 'mode is "all" (default) or "latest".' }, { status: 400 });
-  const csv = await gradesCsv(prisma, assignment, modeParam);
-  return new Response(csv, {
-    headers: {
-      "Content-Type": "text/csv; charset=utf-8",
-      "Content-Disposition": `attachment; filename="grades-${assignment.slug}${modeParam === "latest" ? "-latest" : ""}.csv"`,
-      "Cache-Control": "private, no-store",
-      "X-Content-Type-Options": "nosniff",
-    },
+  return answering("grades-export", async () => {
+    if (!user) throw new DomainError("UNAUTHORIZED", "Sign in to export grades.");
+    if (!hasRole(user.role, "grader")) throw new DomainError("FORBIDDEN", "Exporting grades needs the grader role.");
+    const slug = url.searchParams.get("assignment");
+    if (!slug) throw badRequest("Say which assignment: ?assignment=<slug>.");
+    const assignment = assignments.find((a) => a.slug === slug);
+    if (!assignment) throw notFound(`There is no assignment "${slug}".`);
+    const modeParam = url.searchParams.get("mode") ?? "all";
+    if (modeParam !== "all" && modeParam !== "latest") throw badRequest('mode is "all" (default) or "latest".');
+    const csv = await gradesCsv(prisma, assignment, modeParam);
+    return new Response(csv, {
+      headers: {
+        "Content-Type": "text/csv; charset=utf-8",
+        "Content-Disposition": `attachment; filename="grades-${assignment.slug}${modeParam === "latest" ? "-latest" : ""}.csv"`,
+        "Cache-Control": "private, no-store",
+        "X-Content-Type-Options": "nosniff",
+      },
+    });
   });
 }

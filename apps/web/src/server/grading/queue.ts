@@ -1,5 +1,6 @@
 import type { Prisma, PrismaClient } from "@course/db";
 import { stateOf } from "../homework/submissions";
+import { getAssignments } from "../homework/assignments";
 
 export const JOB_FILTERS = ["queued", "running", "scored", "failed"] as const;
 export const REVIEW_FILTERS = ["none", "draft", "returned"] as const;
@@ -116,4 +117,23 @@ async function queueCounts(prisma: PrismaClient, base: Prisma.SubmissionWhereInp
     count(OPEN_REGRADE),
   ]);
   return { all, job: { queued, running, scored, failed }, review: { none, draft, returned }, openRegrades };
+}
+
+export interface QueueQuery {
+  lesson?: string;
+  assignment?: string;
+  job?: JobFilter;
+  review?: ReviewFilter;
+  group?: QueueGrouping;
+  page: number;
+}
+
+/** The queue for a lesson and/or assignment filter, with the assignments the filters offer. */
+export async function gradingQueueFor(prisma: PrismaClient, query: QueueQuery) {
+  const assignments = await getAssignments();
+  let slugs: string[] | undefined;
+  if (query.lesson) slugs = assignments.filter((a) => a.lesson === query.lesson).map((a) => a.slug);
+  if (query.assignment) slugs = (slugs ?? [query.assignment]).filter((s) => s === query.assignment);
+  const queue = await gradingQueue(prisma, { assignmentSlugs: slugs, job: query.job, review: query.review, group: query.group }, query.page);
+  return { ...queue, assignments: assignments.map((a) => ({ slug: a.slug, lesson: a.lesson, title: a.title })) };
 }

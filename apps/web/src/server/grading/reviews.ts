@@ -4,11 +4,11 @@ import { diffTexts, type MergeRegion } from "@course/revisions";
 import { readNotebook } from "@course/notebook";
 import { hasRole } from "../auth/roles";
 import type { PublicUser } from "../auth/users";
-import { GradingError } from "./errors";
 import { notify } from "../notifications/notify";
-import { createDocument, diffRevisions, listRevisions, REVISION_TRANSACTION, RevisionError, saveRevisionIn } from "../revisions/documents";
+import { createDocument, diffRevisions, listRevisions, REVISION_TRANSACTION, saveRevisionIn } from "../revisions/documents";
 import { commentForEdit, feedbackForEdit, saveCommentRevision, saveFeedbackRevisionIn } from "../revisions/feedback";
-import { checkRubricScores, RubricError, rubricTotal, storedScores, type RubricScores } from "./rubric";
+import { checkRubricScores, rubricTotal, storedScores, type RubricScores } from "./rubric";
+import { DomainError } from "../errors";
 
 export const MAX_FEEDBACK = 20_000;
 export const MAX_COMMENT = 5_000;
@@ -56,9 +56,9 @@ export interface FeedbackConflict {
 }
 
 /** Rolls the review's transaction back (scores included) when its feedback conflicts. */
-class FeedbackConflictError extends Error {
+class FeedbackConflictError extends DomainError {
   constructor(readonly conflict: FeedbackConflict) {
-    super("The feedback conflicts with changes saved meanwhile.");
+    super("CONFLICT", "The feedback conflicts with changes saved meanwhile.", { conflict });
   }
 }
 
@@ -70,22 +70,16 @@ class FeedbackConflictError extends Error {
  */
 export async function saveReview(prisma: PrismaClient, input: SaveReviewInput, rubric: readonly RubricCriterion[]) {
   const feedback = input.feedback.trim();
-  if (feedback.length > MAX_FEEDBACK) throw new GradingError("BAD_REQUEST", `Feedback is at most ${MAX_FEEDBACK} characters.`);
-  let scores;
-  try {
-    scores = checkRubricScores(rubric, input.scores, input.action === "return");
-  } catch (error) {
-    if (error instanceof RubricError) throw new GradingError("BAD_REQUEST", error.message);
-    throw error;
-  }
+  if (feedback.length > MAX_FEEDBACK) throw new DomainError("BAD_REQUEST", `Feedback is at most ${MAX_FEEDBACK} characters.`);
+  const scores = checkRubricScores(rubric, input.scores, input.action === "return");
   try {
     const saved = await prisma.$transaction(async (tx) => {
       // Lock the submission first: two first saves of its review would otherwise both try to create the Review row.
       await tx.$queryRaw`SELECT id FROM "Submission" WHERE id = ${input.submissionId} FOR UPDATE`;
       const sub = await tx.submission.findUnique({ where: { id: input.submissionId }, select: { id: true, userId: true, fileName: true, review: { select: { status: true } } } });
-      if (!sub) throw new GradingError("NOT_FOUND", "No such submission.");
+      if (!sub) throw new DomainError("NOT_FOUND", "No such submission.");
       if (input.action === "draft" && sub.review?.status === "returned") {
-        throw new GradingError("BAD_REQUEST", "This review was already returned; use “Return to student” to publish changes.");
+        throw new DomainError("BAD_REQUEST", "This review was already returned; use “Return to student” to publish changes.");
       }
       const now = new Date();
       // The feedback column is written only by the revisions module; a new review starts from the empty revision 0.
@@ -121,7 +115,6 @@ export async function saveReview(prisma: PrismaClient, input: SaveReviewInput, r
     return { outcome: "saved" as const, ...saved };
   } catch (error) {
     if (error instanceof FeedbackConflictError) return { outcome: "conflict" as const, conflict: error.conflict };
-    if (error instanceof RevisionError) throw new GradingError(error.code === "NOT_FOUND" ? "NOT_FOUND" : "BAD_REQUEST", error.message);
     throw error;
   }
 }
@@ -138,14 +131,14 @@ async function authorsBetween(db: Prisma.TransactionClient | PrismaClient, owner
 
 async function commentableSubmission(prisma: PrismaClient, submissionId: string) {
   const sub = await prisma.submission.findUnique({ where: { id: submissionId }, select: { id: true, notebook: true, job: { select: { executedNotebook: true } } } });
-  if (!sub) throw new GradingError("NOT_FOUND", "No such submission.");
+  if (!sub) throw new DomainError("NOT_FOUND", "No such submission.");
   return sub;
 }
 
 function checkBody(body: string, max: number, what: string): string {
   const text = body.trim();
-  if (text === "") throw new GradingError("BAD_REQUEST", `${what} is empty.`);
-  if (text.length > max) throw new GradingError("BAD_REQUEST", `${what} is at most ${max} characters.`);
+  if (text === "") throw new DomainError("BAD_REQUEST", `${what} is empty.`);
+  if (text.length > max) throw new DomainError("BAD_REQUEST", `${what} is at most ${max} characters.`);
   return text;
 }
 
@@ -155,7 +148,7 @@ export async function addCellComment(prisma: PrismaClient, input: { submissionId
   const sub = await commentableSubmission(prisma, input.submissionId);
   const cells = cellCount(sub.job.executedNotebook, sub.notebook);
   if (!Number.isInteger(input.cellIndex) || input.cellIndex < 0 || input.cellIndex >= cells) {
-    throw new GradingError("BAD_REQUEST", `Cell ${input.cellIndex + 1} does not exist: the notebook has ${cells} cells.`);
+    throw new DomainError("BAD_REQUEST", `Cell ${input.cellIndex + 1} does not exist: the notebook has ${cells} cells.`);
   }
   // The comment and its first revision in one step, so its history starts with what its author wrote.
   return prisma.$transaction(async (tx) => {
@@ -168,8 +161,8 @@ export async function addCellComment(prisma: PrismaClient, input: { submissionId
 
 async function ownComment(prisma: PrismaClient, id: string, user: PublicUser) {
   const comment = await prisma.cellComment.findUnique({ where: { id }, select: { id: true, authorId: true } });
-  if (!comment) throw new GradingError("NOT_FOUND", "No such comment.");
-  if (comment.authorId !== user.id && !hasRole(user.role, "admin")) throw new GradingError("FORBIDDEN", "Only its author or an admin may change a comment.");
+  if (!comment) throw new DomainError("NOT_FOUND", "No such comment.");
+  if (comment.authorId !== user.id && !hasRole(user.role, "admin")) throw new DomainError("FORBIDDEN", "Only its author or an admin may change a comment.");
   return comment;
 }
 
@@ -180,7 +173,7 @@ async function ownComment(prisma: PrismaClient, id: string, user: PublicUser) {
 export async function editCellComment(prisma: PrismaClient, input: { id: string; user: PublicUser; body: string; baseNumber: number }) {
   const body = checkBody(input.body, MAX_COMMENT, "The comment");
   await ownComment(prisma, input.id, input.user);
-  const result = await revisionErrors(() => saveCommentRevision(prisma, { commentId: input.id, baseNumber: input.baseNumber, body, authorId: input.user.id }));
+  const result = await saveCommentRevision(prisma, { commentId: input.id, baseNumber: input.baseNumber, body, authorId: input.user.id });
   if (result.status === "conflict") {
     const by = await authorsBetween(prisma, { cellCommentId: input.id }, input.baseNumber, result.currentNumber + 1);
     const conflict: FeedbackConflict = {
@@ -196,15 +189,6 @@ export async function editCellComment(prisma: PrismaClient, input: { id: string;
   const merged = result.status === "saved" && result.merged;
   const mergedWith = merged ? await authorsBetween(prisma, { cellCommentId: input.id }, input.baseNumber, result.number) : [];
   return { outcome: "saved" as const, ...comment, baseNumber: result.number, merged, mergedWith };
-}
-
-async function revisionErrors<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof RevisionError) throw new GradingError(error.code === "NOT_FOUND" ? "NOT_FOUND" : "BAD_REQUEST", error.message);
-    throw error;
-  }
 }
 
 export async function deleteCellComment(prisma: PrismaClient, input: { id: string; user: PublicUser }) {
@@ -232,13 +216,8 @@ export async function answerRegrade(prisma: PrismaClient, input: AnswerRegradeIn
   const answer = checkBody(input.answer, MAX_REASON, "The answer");
   let scores: RubricScores | null = null;
   if (input.scores) {
-    if (!rubric) throw new GradingError("BAD_REQUEST", "This submission's assignment no longer exists; its rubric is unknown, so its points cannot change.");
-    try {
-      scores = checkRubricScores(rubric, input.scores, true);
-    } catch (error) {
-      if (error instanceof RubricError) throw new GradingError("BAD_REQUEST", error.message);
-      throw error;
-    }
+    if (!rubric) throw new DomainError("BAD_REQUEST", "This submission's assignment no longer exists; its rubric is unknown, so its points cannot change.");
+    scores = checkRubricScores(rubric, input.scores, true);
   }
   return prisma.$transaction(async (tx) => {
     const now = new Date();
@@ -247,8 +226,8 @@ export async function answerRegrade(prisma: PrismaClient, input: AnswerRegradeIn
       where: { id: input.id },
       select: { id: true, status: true, answer: true, answeredAt: true, studentId: true, submissionId: true, submission: { select: { fileName: true, review: { select: { scores: true } } } } },
     });
-    if (!request) throw new GradingError("NOT_FOUND", "No such regrade request.");
-    if (updated.count === 0) throw new GradingError("CONFLICT", "This regrade request was already answered.");
+    if (!request) throw new DomainError("NOT_FOUND", "No such regrade request.");
+    if (updated.count === 0) throw new DomainError("CONFLICT", "This regrade request was already answered.");
     let points = "";
     if (scores && rubric) {
       const before = rubricTotal(rubric, storedScores(request.submission.review?.scores ?? {}));
@@ -279,11 +258,11 @@ export async function requestRegrade(prisma: PrismaClient, input: { submissionId
     // Lock the submission row so two simultaneous requests cannot both pass the "none open" check.
     const locked = await tx.$queryRaw<{ id: string; userId: string }[]>`SELECT id, "userId" FROM "Submission" WHERE id = ${input.submissionId} FOR UPDATE`;
     const sub = locked[0];
-    if (!sub || sub.userId !== input.student.id) throw new GradingError("NOT_FOUND", "No such submission.");
+    if (!sub || sub.userId !== input.student.id) throw new DomainError("NOT_FOUND", "No such submission.");
     const review = await tx.review.findUnique({ where: { submissionId: sub.id }, select: { status: true } });
-    if (review?.status !== "returned") throw new GradingError("BAD_REQUEST", "You can ask for a regrade once your review has been returned.");
+    if (review?.status !== "returned") throw new DomainError("BAD_REQUEST", "You can ask for a regrade once your review has been returned.");
     const open = await tx.regradeRequest.count({ where: { submissionId: sub.id, status: "open" } });
-    if (open > 0) throw new GradingError("CONFLICT", "You already have an open regrade request for this submission; wait for its answer.");
+    if (open > 0) throw new DomainError("CONFLICT", "You already have an open regrade request for this submission; wait for its answer.");
     const created = await tx.regradeRequest.create({ data: { submissionId: sub.id, studentId: input.student.id, reason }, select: { id: true, status: true, reason: true, createdAt: true } });
     const { fileName } = await tx.submission.findUniqueOrThrow({ where: { id: sub.id }, select: { fileName: true } });
     const graders = await tx.user.findMany({ where: { role: { in: ["grader", "admin"] } }, select: { id: true } });
@@ -311,7 +290,7 @@ const commentSelect = { id: true, cellIndex: true, body: true, createdAt: true, 
  */
 export async function studentFeedback(prisma: PrismaClient, submissionId: string, user: PublicUser, rubric: readonly RubricCriterion[] | null) {
   const sub = await prisma.submission.findUnique({ where: { id: submissionId }, select: { id: true, userId: true } });
-  if (!sub || sub.userId !== user.id) throw new GradingError("NOT_FOUND", "No such submission.");
+  if (!sub || sub.userId !== user.id) throw new DomainError("NOT_FOUND", "No such submission.");
   const [review, regrades] = await Promise.all([
     prisma.review.findUnique({ where: { submissionId }, select: { status: true, scores: true, feedback: true, returnedAt: true } }),
     prisma.regradeRequest.findMany({ where: { submissionId }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: regradeSelect }),
@@ -349,15 +328,13 @@ export async function graderView(prisma: PrismaClient, submissionId: string, rub
       regradeRequests: { orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: regradeSelect },
     },
   });
-  if (!sub) throw new GradingError("NOT_FOUND", "No such submission.");
+  if (!sub) throw new DomainError("NOT_FOUND", "No such submission.");
   const scores = storedScores(sub.review?.scores ?? {});
   // The editors' texts and bases come from the revision history (what a save is merged against), not the columns.
-  const [feedback, comments] = await revisionErrors(() =>
-    Promise.all([
-      sub.review ? feedbackForEdit(prisma, sub.review.id) : { baseNumber: 0, body: "" },
-      Promise.all(sub.cellComments.map(async (c) => ({ ...c, edit: await commentForEdit(prisma, c.id) }))),
-    ]),
-  );
+  const [feedback, comments] = await Promise.all([
+    sub.review ? feedbackForEdit(prisma, sub.review.id) : { baseNumber: 0, body: "" },
+    Promise.all(sub.cellComments.map(async (c) => ({ ...c, edit: await commentForEdit(prisma, c.id) }))),
+  ]);
   return {
     id: sub.id,
     assignmentSlug: sub.assignmentSlug,
@@ -391,11 +368,11 @@ export type GradingText = { of: "feedback"; submissionId: string } | { of: "comm
 async function documentOf(prisma: PrismaClient, text: GradingText): Promise<string | null> {
   if (text.of === "feedback") {
     const sub = await prisma.submission.findUnique({ where: { id: text.submissionId }, select: { review: { select: { feedbackDocument: { select: { id: true } } } } } });
-    if (!sub) throw new GradingError("NOT_FOUND", "No such submission.");
+    if (!sub) throw new DomainError("NOT_FOUND", "No such submission.");
     return sub.review?.feedbackDocument?.id ?? null;
   }
   const comment = await prisma.cellComment.findUnique({ where: { id: text.commentId }, select: { document: { select: { id: true } } } });
-  if (!comment) throw new GradingError("NOT_FOUND", "No such comment.");
+  if (!comment) throw new DomainError("NOT_FOUND", "No such comment.");
   return comment.document?.id ?? null;
 }
 
@@ -411,7 +388,7 @@ export async function gradingTextDiff(prisma: PrismaClient, text: GradingText, f
   const documentId = await documentOf(prisma, text);
   if (!documentId) {
     if (from === 0 && to === 0) return diffTexts("", "");
-    throw new GradingError("NOT_FOUND", `Revision ${Math.max(from, to)} of this text does not exist`);
+    throw new DomainError("NOT_FOUND", `Revision ${Math.max(from, to)} of this text does not exist`);
   }
-  return revisionErrors(() => diffRevisions(prisma, documentId, from, to));
+  return diffRevisions(prisma, documentId, from, to);
 }

@@ -1,9 +1,9 @@
 import type { RubricCriterion } from "@course/content";
+import { DomainError } from "../errors";
 
 /** Points per rubric criterion id, as stored in Review.scores. */
 export type RubricScores = Record<string, number>;
 
-export class RubricError extends Error {}
 
 /**
  * Checks scores against an assignment's rubric: only known criteria, each a finite number in 0..maxPoints with at
@@ -14,17 +14,17 @@ export function checkRubricScores(rubric: readonly RubricCriterion[], scores: Re
   const out: RubricScores = {};
   for (const [id, value] of Object.entries(scores)) {
     const criterion = known.get(id);
-    if (!criterion) throw new RubricError(`Unknown rubric criterion "${id}"; expected one of ${[...known.keys()].join(", ")}.`);
+    if (!criterion) throw new DomainError("BAD_REQUEST", `Unknown rubric criterion "${id}"; expected one of ${[...known.keys()].join(", ")}.`);
     if (value === null || value === undefined) continue;
     if (!Number.isFinite(value) || value < 0 || value > criterion.maxPoints) {
-      throw new RubricError(`"${criterion.title}" must be between 0 and ${criterion.maxPoints} points (got ${value}).`);
+      throw new DomainError("BAD_REQUEST", `"${criterion.title}" must be between 0 and ${criterion.maxPoints} points (got ${value}).`);
     }
-    if (Math.round(value * 100) !== value * 100) throw new RubricError(`"${criterion.title}": at most two decimals (got ${value}).`);
+    if (Math.round(value * 100) !== value * 100) throw new DomainError("BAD_REQUEST", `"${criterion.title}": at most two decimals (got ${value}).`);
     out[id] = value;
   }
   if (complete) {
     const missing = rubric.filter((c) => out[c.id] === undefined);
-    if (missing.length > 0) throw new RubricError(`Score every criterion before returning: ${missing.map((c) => c.title).join(", ")}.`);
+    if (missing.length > 0) throw new DomainError("BAD_REQUEST", `Score every criterion before returning: ${missing.map((c) => c.title).join(", ")}.`);
   }
   return out;
 }

@@ -1,6 +1,7 @@
 import type { Assignment } from "@course/content";
 import type { PrismaClient } from "@course/db";
 import { bestOverTime, type BestPoint, privateRanking, publicRanking, type RankedRow, type ScoredSubmission } from "./ranking";
+import { assignmentOrThrow } from "./student";
 
 export interface LeaderboardRow extends RankedRow {
   displayName: string;
@@ -61,4 +62,20 @@ export async function buildLeaderboard(prisma: PrismaClient, assignment: Assignm
     final: revealed ? named(privateRanking(scored)) : null,
     bestOverTime: bestOverTime(scored),
   };
+}
+
+/**
+ * An assignment's leaderboard as the public sees it: userIds stay internal; `you` marks the rows of `viewerId`
+ * (none for the cached page, which is the same for everyone).
+ */
+export async function publicLeaderboard(prisma: PrismaClient, slug: string, viewerId?: string) {
+  const board = await buildLeaderboard(prisma, await assignmentOrThrow(slug));
+  const strip = <T extends { userId: string }>(rows: T[]) => rows.map(({ userId, ...row }) => ({ ...row, you: viewerId !== undefined && userId === viewerId }));
+  return { ...board, public: strip(board.public), final: board.final ? strip(board.final) : null, bestOverTime: board.bestOverTime.map(({ at, logLoss }) => ({ at, logLoss })) };
+}
+
+/** The ids of the user's submissions shown on an assignment's public board. */
+export async function mySubmissionIdsOnBoard(prisma: PrismaClient, slug: string, userId: string) {
+  const rows = await prisma.submission.findMany({ where: { userId, assignmentSlug: slug, publicLogLoss: { not: null } }, select: { id: true } });
+  return rows.map((r) => r.id);
 }

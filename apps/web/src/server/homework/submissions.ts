@@ -2,10 +2,11 @@ import type { Prisma, PrismaClient } from "@course/db";
 import { ScoresSchema } from "@course/runner/protocol";
 import { hasRole } from "../auth/roles";
 import type { PublicUser } from "../auth/users";
-import { roundScores, SCORE_DECIMALS } from "./scores";
-import { formatUtc } from "./time";
-import { liveLog } from "./live-log";
+import { roundScores } from "./scores";
+import { liveLog, type CellProgress } from "./live-log";
 import { notify } from "../notifications/notify";
+import { DomainError } from "../errors";
+import { formatLogLoss, formatPercent, formatUtc } from "../../lib/format";
 
 export type JobStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled";
 
@@ -63,8 +64,8 @@ export async function recordSubmissionResult(tx: Prisma.TransactionClient, jobId
       sub.userId,
       "submission-scored",
       {
-        title: `${sub.fileName} was scored: log loss ${ok.public.logLoss.toFixed(SCORE_DECIMALS)} (${which})`,
-        body: `Your ${sub.assignmentSlug} ${which}: public log loss ${ok.public.logLoss.toFixed(SCORE_DECIMALS)}, accuracy ${(ok.public.accuracy * 100).toFixed(3)}%.`,
+        title: `${sub.fileName} was scored: log loss ${formatLogLoss(ok.public.logLoss)} (${which})`,
+        body: `Your ${sub.assignmentSlug} ${which}: public log loss ${formatLogLoss(ok.public.logLoss)}, accuracy ${formatPercent(ok.public.accuracy)}.`,
         link,
       },
       { dedupeKey },
@@ -115,29 +116,6 @@ export type SubmissionState = "queued" | "running" | "scored" | "failed" | "canc
 
 export function stateOf(status: JobStatus): SubmissionState {
   return status === "succeeded" ? "scored" : status;
-}
-
-export interface CellProgress {
-  cell: number;
-  count: number;
-}
-
-/** The executor's progress from log lines: "cell 3/7" text, or a JSON `cell-start` event (0-based index). */
-export function cellProgress(lines: readonly string[]): CellProgress | null {
-  for (let i = lines.length - 1; i >= 0; i--) {
-    const text = lines[i]!;
-    const plain = /\bcell\s+(\d+)\s*\/\s*(\d+)/i.exec(text);
-    if (plain) return { cell: Number(plain[1]), count: Number(plain[2]) };
-    if (text.includes("cell-start")) {
-      try {
-        const event = JSON.parse(text.slice(text.indexOf("{"))) as { event?: string; index?: number; count?: number };
-        if (event.event === "cell-start" && typeof event.index === "number" && typeof event.count === "number") return { cell: event.index + 1, count: event.count };
-      } catch {
-        // not a JSON event
-      }
-    }
-  }
-  return null;
 }
 
 export const LOG_TAIL = 20;
@@ -229,7 +207,6 @@ export async function submissionViews(
   );
 }
 
-export class FinalChoiceError extends Error {}
 
 /** Marks or unmarks a final submission; at most MAX_FINALS per student and assignment (checked under a row lock). */
 export async function setFinalChoice(prisma: PrismaClient, userId: string, submissionId: string, final: boolean, maxFinals: number) {
@@ -237,12 +214,12 @@ export async function setFinalChoice(prisma: PrismaClient, userId: string, submi
     const sub = await tx.submission.findFirst({ where: { id: submissionId, userId }, select: { id: true, assignmentSlug: true, finalChoice: true, job: { select: { status: true } } } });
     if (!sub) return null;
     if (final && !sub.finalChoice) {
-      if (sub.job.status !== "succeeded") throw new FinalChoiceError("Only scored submissions can be chosen as finals.");
+      if (sub.job.status !== "succeeded") throw new DomainError("BAD_REQUEST", "Only scored submissions can be chosen as finals.");
       // Serialise concurrent toggles of one student's submissions for one assignment.
       await tx.$queryRaw`SELECT id FROM "Submission" WHERE "userId" = ${userId} AND "assignmentSlug" = ${sub.assignmentSlug} FOR UPDATE`;
       const chosen = await tx.submission.count({ where: { userId, assignmentSlug: sub.assignmentSlug, finalChoice: true } });
       if (chosen >= maxFinals) {
-        throw new FinalChoiceError(`You already chose ${maxFinals} final submissions. Unmark one before choosing another.`);
+        throw new DomainError("BAD_REQUEST", `You already chose ${maxFinals} final submissions. Unmark one before choosing another.`);
       }
     }
     return tx.submission.update({ where: { id: sub.id }, data: { finalChoice: final }, select: { id: true, finalChoice: true } });

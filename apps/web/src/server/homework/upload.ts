@@ -4,9 +4,11 @@ import { Prisma, type PrismaClient } from "@course/db";
 import { NotebookFormatError, readNotebook } from "@course/notebook";
 import { z } from "zod";
 import type { PublicUser } from "../auth/users";
+import { problem as problemResponse } from "../http/problem";
 import { BodyTooLargeError, readCapped } from "../http/read-capped";
 import { enqueueJob } from "../runner/queue";
-import { formatUtc, nextUtcMidnight, startOfUtcDay } from "./time";
+import { nextUtcMidnight, startOfUtcDay } from "./time";
+import { formatBytes, formatUtc } from "../../lib/format";
 
 /** Room for the multipart boundaries and the other fields around the file. */
 const MULTIPART_OVERHEAD = 64 * 1024;
@@ -36,10 +38,7 @@ export interface UploadProblem {
   retryAt?: string;
 }
 
-const problem = (status: number, body: UploadProblem, headers: Record<string, string> = {}) =>
-  Response.json(body, { status, headers: { "Cache-Control": "no-store", ...headers } });
-
-const megabytes = (bytes: number) => `${(bytes / 1_000_000).toFixed(bytes < 1_000_000 ? 2 : 1)} MB`;
+const problem = (status: number, body: UploadProblem, headers: Record<string, string> = {}) => problemResponse(status, { ...body }, headers);
 
 /**
  * How much of a body declared too large is still read (and dropped) before the 413 goes out. A client that is still
@@ -120,7 +119,7 @@ export async function handleSubmissionUpload(req: Request, deps: UploadDeps): Pr
   const maxFile = fromQuery?.maxFileBytes ?? Math.max(0, ...deps.assignments.map((a) => a.maxFileBytes));
   const cap = maxFile + MULTIPART_OVERHEAD;
   const tooLarge = (close = true) =>
-    problem(413, { code: "too-large", error: `The file is too large: the limit is ${megabytes(maxFile)}.` }, close ? { Connection: "close" } : {});
+    problem(413, { code: "too-large", error: `The file is too large: the limit is ${formatBytes(maxFile)}.` }, close ? { Connection: "close" } : {});
   const declared = req.headers.get("content-length");
   if (declared !== null && Number(declared) > cap) {
     const drained = Number(declared) <= LINGER_BYTES && (await discardBody(req, LINGER_BYTES));
@@ -172,7 +171,7 @@ export async function handleSubmissionUpload(req: Request, deps: UploadDeps): Pr
   }
   const fileName = (file.name || "notebook.ipynb").replace(/[\\/]/g, "_").slice(0, MAX_FILE_NAME);
   if (file.size > assignment.maxFileBytes) {
-    return problem(413, { code: "too-large", error: `${fileName} is ${megabytes(file.size)}: the limit is ${megabytes(assignment.maxFileBytes)}.` });
+    return problem(413, { code: "too-large", error: `${fileName} is ${formatBytes(file.size)}: the limit is ${formatBytes(assignment.maxFileBytes)}.` });
   }
   if (file.size === 0) return problem(400, { code: "not-a-notebook", error: `${fileName} is empty: upload a Jupyter notebook (.ipynb).` });
   try {

@@ -1,7 +1,9 @@
+import { DomainError } from "../errors";
+
 /** The body grew past the cap while it was being read. */
-export class BodyTooLargeError extends Error {
+export class BodyTooLargeError extends DomainError {
   constructor(readonly cap: number) {
-    super(`Request body over ${cap} bytes.`);
+    super("PAYLOAD_TOO_LARGE", `Request body over ${cap} bytes.`);
     this.name = "BodyTooLargeError";
   }
 }

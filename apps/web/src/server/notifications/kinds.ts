@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DomainError } from "../errors";
 
 const submissionPage = z.string().regex(/^\/homework\/submissions\/[^/\s]+$/, "This kind links to the student's submission page, /homework/submissions/<id>.");
 const wikiPage = z.string().regex(/^\/wiki\/[^\s]+$/, "This kind links to a wiki page, /wiki/<Title>.");
@@ -94,9 +95,9 @@ export type NotificationData<K extends NotificationKind> = z.input<(typeof NOTIF
 
 export const KIND_NAMES = Object.keys(NOTIFICATION_KINDS) as NotificationKind[];
 
-export class UnknownKindError extends Error {
+export class UnknownKindError extends DomainError {
   constructor(kind: string) {
-    super(`Unknown notification kind "${kind}". Known kinds: ${KIND_NAMES.join(", ")}.`);
+    super("BAD_REQUEST", `Unknown notification kind "${kind}". Known kinds: ${KIND_NAMES.join(", ")}.`);
     this.name = "UnknownKindError";
   }
 }

@@ -1,6 +1,7 @@
 import type { PrismaClient, Role } from "@course/db";
 import { hasRole } from "../auth/roles";
 import { KIND_NAMES, kindSpec, type NotificationKind } from "./kinds";
+import { DomainError } from "../errors";
 
 export interface KindPreference {
   kind: NotificationKind;
@@ -11,7 +12,6 @@ export interface KindPreference {
   email: boolean;
 }
 
-export class PreferenceError extends Error {}
 
 /** The kinds this user can get (by role), each with their choice or the kind's defaults. */
 export async function preferencesOf(prisma: PrismaClient, user: { id: string; role: Role }): Promise<KindPreference[]> {
@@ -35,10 +35,10 @@ export async function preferencesOf(prisma: PrismaClient, user: { id: string; ro
 export async function setPreference(prisma: PrismaClient, user: { id: string; role: Role }, kind: NotificationKind, change: { inApp?: boolean; email?: boolean }) {
   const spec = kindSpec(kind);
   if (spec.mandatory && change.inApp === false) {
-    throw new PreferenceError(`“${spec.label}” notifications are always shown on the site: they are a grader's answer to you.`);
+    throw new DomainError("BAD_REQUEST", `“${spec.label}” notifications are always shown on the site: they are a grader's answer to you.`);
   }
   const current = (await preferencesOf(prisma, user)).find((p) => p.kind === kind);
-  if (!current) throw new PreferenceError(`“${spec.label}” notifications are for graders only.`);
+  if (!current) throw new DomainError("BAD_REQUEST", `“${spec.label}” notifications are for graders only.`);
   const next = { inApp: change.inApp ?? current.inApp, email: change.email ?? current.email };
   await prisma.notificationPreference.upsert({
     where: { userId_kind: { userId: user.id, kind } },

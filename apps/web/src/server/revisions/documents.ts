@@ -1,6 +1,7 @@
 import type { Prisma, PrismaClient } from "@course/db";
 import { diffTexts, mergeTexts, normalizeText, type MergeRegion, type TextDiff } from "@course/revisions";
 import { z } from "zod";
+import { DomainError } from "../errors";
 
 /**
  * Revisions of user-edited texts (Discourse's post_revisions, MediaWiki's edit conflicts): a TextDocument's
@@ -19,16 +20,6 @@ export const MAX_SUMMARY_CHARS = 200;
 
 /** Interactive transactions wait for the document lock; on PGlite (one connection) they also queue for it. */
 export const REVISION_TRANSACTION = { maxWait: 30_000, timeout: 30_000 } as const;
-
-export class RevisionError extends Error {
-  constructor(
-    message: string,
-    readonly code: "BAD_INPUT" | "NOT_FOUND",
-  ) {
-    super(message);
-    this.name = "RevisionError";
-  }
-}
 
 export const SaveRevisionInput = z.object({
   documentId: z.string().min(1),
@@ -92,7 +83,7 @@ export async function saveRevisionIn(tx: Tx, raw: SaveRevisionInput): Promise<Sa
   const input = parseInput(raw);
   const currentNumber = await lockDocument(tx, input.documentId);
   if (input.baseNumber > currentNumber) {
-    throw new RevisionError(`Revision ${input.baseNumber} of this text does not exist (the newest is ${currentNumber})`, "BAD_INPUT");
+    throw new DomainError("BAD_REQUEST", `Revision ${input.baseNumber} of this text does not exist (the newest is ${currentNumber})`);
   }
   const mine = normalizeText(input.body);
   const theirs = await bodyAt(tx, input.documentId, currentNumber);
@@ -131,7 +122,7 @@ export async function saveRevisionIn(tx: Tx, raw: SaveRevisionInput): Promise<Sa
 /** The current text and its number: what an editor loads, and the base it sends back with its save. */
 export async function currentText(db: Tx | PrismaClient, documentId: string): Promise<{ number: number; body: string }> {
   const doc = await db.textDocument.findUnique({ where: { id: documentId }, select: { currentNumber: true } });
-  if (!doc) throw new RevisionError(`No text document ${documentId}`, "NOT_FOUND");
+  if (!doc) throw new DomainError("NOT_FOUND", `No text document ${documentId}`);
   return { number: doc.currentNumber, body: await bodyAt(db, documentId, doc.currentNumber) };
 }
 
@@ -160,19 +151,19 @@ export async function getRevision(db: Tx | PrismaClient, documentId: string, num
     where: { documentId_number: { documentId, number } },
     select: { number: true, authorId: true, createdAt: true, summary: true, baseNumber: true, merged: true, minor: true, body: true },
   });
-  if (!row) throw new RevisionError(`Revision ${number} of this text does not exist`, "NOT_FOUND");
+  if (!row) throw new DomainError("NOT_FOUND", `Revision ${number} of this text does not exist`);
   return row;
 }
 
 /** The diff from revision `from` to revision `to` (either order; 0 is the empty text). */
 export async function diffRevisions(db: Tx | PrismaClient, documentId: string, from: number, to: number): Promise<TextDiff> {
-  for (const n of [from, to]) if (!Number.isInteger(n) || n < 0) throw new RevisionError(`Not a revision number: ${n}`, "BAD_INPUT");
+  for (const n of [from, to]) if (!Number.isInteger(n) || n < 0) throw new DomainError("BAD_REQUEST", `Not a revision number: ${n}`);
   return diffTexts(await bodyAt(db, documentId, from), await bodyAt(db, documentId, to));
 }
 
 function parseInput(raw: SaveRevisionInput) {
   const parsed = SaveRevisionInput.safeParse(raw);
-  if (!parsed.success) throw new RevisionError(parsed.error.issues.map((i) => `${i.path.join(".") || "input"}: ${i.message}`).join("; "), "BAD_INPUT");
+  if (!parsed.success) throw new DomainError("BAD_REQUEST", parsed.error.issues.map((i) => `${i.path.join(".") || "input"}: ${i.message}`).join("; "));
   return parsed.data;
 }
 
@@ -180,13 +171,13 @@ async function lockDocument(tx: Tx, documentId: string): Promise<number> {
   const rows = await tx.$queryRaw<Array<{ currentNumber: number }>>`
     SELECT "currentNumber" FROM "TextDocument" WHERE id = ${documentId} FOR UPDATE`;
   const row = rows[0];
-  if (!row) throw new RevisionError(`No text document ${documentId}`, "NOT_FOUND");
+  if (!row) throw new DomainError("NOT_FOUND", `No text document ${documentId}`);
   return row.currentNumber;
 }
 
 async function bodyAt(db: Tx | PrismaClient, documentId: string, number: number): Promise<string> {
   if (number === 0) return "";
   const row = await db.revision.findUnique({ where: { documentId_number: { documentId, number } }, select: { body: true } });
-  if (!row) throw new RevisionError(`Revision ${number} of this text does not exist`, "NOT_FOUND");
+  if (!row) throw new DomainError("NOT_FOUND", `Revision ${number} of this text does not exist`);
   return row.body;
 }

@@ -10,61 +10,66 @@ import {
   type OwnedTextKind,
   type SaveOwnedTextInput,
 } from "./owned-texts";
-import type { Prisma } from "@course/db";
+import { Prisma } from "@course/db";
+
+/**
+ * A text kept in a column of its owner row (a review, a cell comment): its document is found and created by the
+ * owner's id in the TextDocument column named `owner`; `read` and `write` reach the text's own column.
+ */
+function ownedBy(owner: "reviewId" | "cellCommentId", kind: OwnedTextKind["kind"], label: string, text: Pick<OwnedTextKind, "read" | "write">): OwnedTextKind {
+  const column = Prisma.raw(`"${owner}"`);
+  const kindValue = Prisma.raw(`'${kind}'`);
+  return {
+    kind,
+    label,
+    ...text,
+    findDocument: (db, ownerId) => db.textDocument.findUnique({ where: owner === "reviewId" ? { reviewId: ownerId } : { cellCommentId: ownerId }, select: { id: true } }),
+    async insertDocument(tx, ownerId) {
+      await tx.$executeRaw`
+        INSERT INTO "TextDocument" (id, kind, ${column}, "updatedAt") VALUES (${newDocumentId()}, ${kindValue}, ${ownerId}, now())
+        ON CONFLICT (${column}) DO NOTHING`;
+    },
+  };
+}
 
 /** A grader's feedback on a submission (Review.feedback), with its history. */
-export const reviewFeedback: OwnedTextKind = {
-  kind: "review-feedback",
-  label: "review",
-  async read(db, reviewId) {
-    const review = await db.review.findUnique({ where: { id: reviewId }, select: { feedback: true, graderId: true } });
-    return review && { text: review.feedback, authorId: review.graderId };
-  },
-  findDocument: (db, reviewId) => db.textDocument.findUnique({ where: { reviewId }, select: { id: true } }),
-  async insertDocument(tx, reviewId) {
-    await tx.$executeRaw`
-      INSERT INTO "TextDocument" (id, kind, "reviewId", "updatedAt") VALUES (${newDocumentId()}, 'review-feedback', ${reviewId}, now())
-      ON CONFLICT ("reviewId") DO NOTHING`;
-  },
-  async write(tx, reviewId, text) {
-    await tx.review.update({ where: { id: reviewId }, data: { feedback: text } });
-  },
-};
+export const reviewFeedback = ownedBy("reviewId", "review-feedback", "review", {
+  read: (db, id) => db.review.findUnique({ where: { id }, select: { feedback: true, graderId: true } }).then((r) => r && { text: r.feedback, authorId: r.graderId }),
+  write: async (tx, id, text) => void (await tx.review.update({ where: { id }, data: { feedback: text } })),
+});
 
 /** A grader's comment under a cell (CellComment.body), with its history. */
-export const cellComment: OwnedTextKind = {
-  kind: "cell-comment",
-  label: "cell comment",
-  async read(db, commentId) {
-    const comment = await db.cellComment.findUnique({ where: { id: commentId }, select: { body: true, authorId: true } });
-    return comment && { text: comment.body, authorId: comment.authorId };
-  },
-  findDocument: (db, cellCommentId) => db.textDocument.findUnique({ where: { cellCommentId }, select: { id: true } }),
-  async insertDocument(tx, cellCommentId) {
-    await tx.$executeRaw`
-      INSERT INTO "TextDocument" (id, kind, "cellCommentId", "updatedAt") VALUES (${newDocumentId()}, 'cell-comment', ${cellCommentId}, now())
-      ON CONFLICT ("cellCommentId") DO NOTHING`;
-  },
-  async write(tx, commentId, text) {
-    await tx.cellComment.update({ where: { id: commentId }, data: { body: text, editedAt: new Date() } });
-  },
-};
+export const cellComment = ownedBy("cellCommentId", "cell-comment", "cell comment", {
+  read: (db, id) => db.cellComment.findUnique({ where: { id }, select: { body: true, authorId: true } }).then((c) => c && { text: c.body, authorId: c.authorId }),
+  write: async (tx, id, text) => void (await tx.cellComment.update({ where: { id }, data: { body: text, editedAt: new Date() } })),
+});
 
 type Save = Omit<SaveOwnedTextInput, "ownerId">;
 
-export const feedbackForEdit = (prisma: PrismaClient, reviewId: string): Promise<OwnedTextForEdit> => openForEdit(prisma, reviewFeedback, reviewId);
-/** Saves a grader's feedback as a revision and writes Review.feedback (merged or a conflict; see SaveResult). */
-export const saveFeedbackRevision = (prisma: PrismaClient, input: Save & { reviewId: string }): Promise<SaveResult> =>
-  saveOwnedText(prisma, reviewFeedback, { ...input, ownerId: input.reviewId });
-/** The same inside a transaction the caller already holds (say the one that also writes the scores). */
-export const saveFeedbackRevisionIn = (tx: Prisma.TransactionClient, input: Save & { reviewId: string }): Promise<SaveResult> =>
-  saveOwnedTextIn(tx, reviewFeedback, { ...input, ownerId: input.reviewId });
-export const feedbackHistory = (prisma: PrismaClient, reviewId: string) => ownedTextHistory(prisma, reviewFeedback, reviewId);
+/** What callers do with one kind of text, its owner's id named `key` in the inputs. */
+function textOperations<K extends string>(spec: OwnedTextKind, key: K) {
+  type Input = Save & Record<K, string>;
+  const owned = (input: Input) => ({ ...input, ownerId: input[key] });
+  return {
+    forEdit: (prisma: PrismaClient, ownerId: string): Promise<OwnedTextForEdit> => openForEdit(prisma, spec, ownerId),
+    /** Saves an edit as a revision and writes the owner's column (merged or a conflict; see SaveResult). */
+    save: (prisma: PrismaClient, input: Input): Promise<SaveResult> => saveOwnedText(prisma, spec, owned(input)),
+    /** The same inside a transaction the caller already holds (say the one that also writes a review's scores). */
+    saveIn: (tx: Prisma.TransactionClient, input: Input): Promise<SaveResult> => saveOwnedTextIn(tx, spec, owned(input)),
+    history: (prisma: PrismaClient, ownerId: string) => ownedTextHistory(prisma, spec, ownerId),
+  };
+}
 
-export const commentForEdit = (prisma: PrismaClient, commentId: string): Promise<OwnedTextForEdit> => openForEdit(prisma, cellComment, commentId);
-/** Saves an edit of a cell comment as a revision and writes CellComment.body and editedAt. */
-export const saveCommentRevision = (prisma: PrismaClient, input: Save & { commentId: string }): Promise<SaveResult> =>
-  saveOwnedText(prisma, cellComment, { ...input, ownerId: input.commentId });
-export const saveCommentRevisionIn = (tx: Prisma.TransactionClient, input: Save & { commentId: string }): Promise<SaveResult> =>
-  saveOwnedTextIn(tx, cellComment, { ...input, ownerId: input.commentId });
-export const commentHistory = (prisma: PrismaClient, commentId: string) => ownedTextHistory(prisma, cellComment, commentId);
+export const {
+  forEdit: feedbackForEdit,
+  save: saveFeedbackRevision,
+  saveIn: saveFeedbackRevisionIn,
+  history: feedbackHistory,
+} = textOperations(reviewFeedback, "reviewId");
+
+export const {
+  forEdit: commentForEdit,
+  save: saveCommentRevision,
+  saveIn: saveCommentRevisionIn,
+  history: commentHistory,
+} = textOperations(cellComment, "commentId");

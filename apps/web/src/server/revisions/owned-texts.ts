@@ -5,11 +5,11 @@ import {
   currentText,
   listRevisions,
   REVISION_TRANSACTION,
-  RevisionError,
   saveRevisionIn,
   type DocumentKind,
   type SaveResult,
 } from "./documents";
+import { DomainError } from "../errors";
 
 type Tx = Prisma.TransactionClient;
 
@@ -53,7 +53,7 @@ export interface SaveOwnedTextInput {
  */
 export async function openForEdit(prisma: PrismaClient, spec: OwnedTextKind, ownerId: string): Promise<OwnedTextForEdit> {
   const owned = await spec.read(prisma, ownerId);
-  if (!owned) throw new RevisionError(`No ${spec.label} ${ownerId}`, "NOT_FOUND");
+  if (!owned) throw new DomainError("NOT_FOUND", `No ${spec.label} ${ownerId}`);
   const doc = await spec.findDocument(prisma, ownerId);
   if (doc) {
     const current = await currentText(prisma, doc.id);
@@ -90,10 +90,10 @@ export async function ownedTextHistory(prisma: PrismaClient, spec: OwnedTextKind
 /** Creates the document if needed, locks it, and appends the column's text when it differs from the current revision. */
 async function syncedDocument(tx: Tx, spec: OwnedTextKind, ownerId: string): Promise<{ documentId: string; number: number; body: string }> {
   const owned = await spec.read(tx, ownerId);
-  if (!owned) throw new RevisionError(`No ${spec.label} ${ownerId}`, "NOT_FOUND");
+  if (!owned) throw new DomainError("NOT_FOUND", `No ${spec.label} ${ownerId}`);
   await spec.insertDocument(tx, ownerId);
   const doc = await spec.findDocument(tx, ownerId);
-  if (!doc) throw new RevisionError(`No ${spec.label} ${ownerId}`, "NOT_FOUND");
+  if (!doc) throw new DomainError("NOT_FOUND", `No ${spec.label} ${ownerId}`);
   await tx.$queryRaw`SELECT id FROM "TextDocument" WHERE id = ${doc.id} FOR UPDATE`;
   // Read the column again under the lock: a concurrent save may have written it while we waited.
   const column = (await spec.read(tx, ownerId)) ?? owned;

@@ -3,7 +3,7 @@ import type { Database } from "@course/db";
 import type { z } from "zod";
 import { getDb } from "../db";
 import { BodyTooLargeError, readCapped } from "../http/read-capped";
-import { LeaseLostError } from "./queue";
+import { answering, problem as problemBody } from "../http/problem";
 import { authenticateRunner } from "./tokens";
 
 // Executed notebooks carry images; this caps one runner request.
@@ -11,7 +11,7 @@ const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
 type Runner = NonNullable<Awaited<ReturnType<typeof authenticateRunner>>>;
 
-const problem = (status: number, error: string) => Response.json({ error }, { status });
+const problem = (status: number, error: string) => problemBody(status, { error });
 
 /** Authenticates the runner token, parses the JSON body with the protocol's schema, and maps errors to HTTP. */
 export async function runnerEndpoint<S extends z.ZodType>(
@@ -38,11 +38,6 @@ export async function runnerEndpoint<S extends z.ZodType>(
     const first = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join(".") || "(body)"}: ${i.message}`);
     return problem(400, `Invalid request: ${first.join("; ")}`);
   }
-  try {
-    return await handle({ db, runner, body: parsed.data });
-  } catch (error) {
-    if (error instanceof LeaseLostError) return problem(409, error.message);
-    console.error("[runner-api]", error);
-    return problem(500, "Internal error");
-  }
+  // A lost lease (LeaseLostError) answers 409 there.
+  return answering("runner-api", () => handle({ db, runner, body: parsed.data }));
 }

@@ -2,6 +2,7 @@ import type { Prisma, PrismaClient } from "@course/db";
 import type { CompleteRequest, FailureReason, FailRequest, LogLine } from "@course/runner/protocol";
 import { roundScores } from "../homework/scores";
 import { forgetSubmissionResult, recordSubmissionResult } from "../homework/submissions";
+import { DomainError } from "../errors";
 
 export interface EnqueueInput {
   notebook: string;
@@ -68,9 +69,9 @@ export async function claimNextJob(prisma: PrismaClient, runnerId: string): Prom
   return rows[0] ?? null;
 }
 
-export class LeaseLostError extends Error {
+export class LeaseLostError extends DomainError {
   constructor(jobId: string) {
-    super(`Job ${jobId} is not running on this runner any more (its lease expired, or it was finished or cancelled).`);
+    super("CONFLICT", `Job ${jobId} is not running on this runner any more (its lease expired, or it was finished or cancelled).`);
     this.name = "LeaseLostError";
   }
 }

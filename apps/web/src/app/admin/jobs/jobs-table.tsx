@@ -1,14 +1,14 @@
 "use client";
 
-import type { Route } from "next";
 import { useQuery } from "@tanstack/react-query";
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import Link from "next/link";
 import styles from "~/components/admin/admin.module.css";
-import { between, duration, percent, relativeTime, timestamp } from "~/components/admin/format";
 import type { AppRouter } from "~/server/trpc/root";
 import { useTRPC } from "~/trpc/react";
 import { JobStatusBadge } from "./job-status";
+import { durationBetween, formatDuration, formatLogLoss, formatPercent, formatRelative, formatUtc } from "~/lib/format";
+import { withQuery } from "~/lib/routes";
 
 type JobsInput = inferRouterInputs<AppRouter>["operations"]["jobs"]["list"];
 type JobsList = inferRouterOutputs<AppRouter>["operations"]["jobs"]["list"];
@@ -16,13 +16,7 @@ type JobsList = inferRouterOutputs<AppRouter>["operations"]["jobs"]["list"];
 export const JOBS_REFETCH_MS = 4000;
 const STATUSES = ["queued", "running", "succeeded", "failed", "cancelled"] as const;
 
-const jobsHref = (status?: string, cursor?: string | null) => {
-  const params = new URLSearchParams();
-  if (status) params.set("status", status);
-  if (cursor) params.set("cursor", cursor);
-  const q = params.toString();
-  return (q ? `/admin/jobs?${q}` : "/admin/jobs") as Route;
-};
+const jobsHref = (status?: string, cursor?: string | null) => withQuery("/admin/jobs", { status, cursor });
 
 type JobSubmission = JobsList["items"][number]["submission"];
 
@@ -31,7 +25,7 @@ export function SubmissionCell({ submission }: { submission: JobSubmission }) {
   if (!submission) return <span className={styles.muted}>no submission</span>;
   return (
     <>
-      <Link href={`/homework/submissions/${submission.id}` as Route}>{submission.fileName}</Link>
+      <Link href={`/homework/submissions/${submission.id}`}>{submission.fileName}</Link>
       <div className={styles.small}>
         {submission.user.name ? `${submission.user.name} · ` : ""}
         {submission.user.email}
@@ -84,7 +78,7 @@ export function JobsTable({ input, initial }: { input: JobsInput; initial: JobsL
               {data.items.map((job) => (
                 <tr key={job.id} data-testid="job-row" data-job-id={job.id}>
                   <td>
-                    <Link href={`/admin/jobs/${job.id}` as Route} className={styles.mono}>
+                    <Link href={`/admin/jobs/${job.id}`} className={styles.mono}>
                       {job.id}
                     </Link>
                     <div className={styles.small}>benchmark {job.benchmarkId}</div>
@@ -99,12 +93,12 @@ export function JobsTable({ input, initial }: { input: JobsInput; initial: JobsL
                     {job.attempts} / {job.maxAttempts}
                   </td>
                   <td>{job.runner ? job.runner.name : <span className={styles.muted}>—</span>}</td>
-                  <td title={timestamp(job.createdAt)}>{relativeTime(job.createdAt, now)}</td>
+                  <td title={formatUtc(job.createdAt, "second")}>{formatRelative(job.createdAt, now)}</td>
                   <td>
                     {job.startedAt ? (
                       <>
-                        <div title={timestamp(job.startedAt)}>started {relativeTime(job.startedAt, now)}</div>
-                        {job.finishedAt && <div className={styles.small}>took {duration(between(job.startedAt, job.finishedAt))}</div>}
+                        <div title={formatUtc(job.startedAt, "second")}>started {formatRelative(job.startedAt, now)}</div>
+                        {job.finishedAt && <div className={styles.small}>took {formatDuration(durationBetween(job.startedAt, job.finishedAt))}</div>}
                       </>
                     ) : (
                       <span className={styles.muted}>not started</span>
@@ -113,8 +107,8 @@ export function JobsTable({ input, initial }: { input: JobsInput; initial: JobsL
                   <td>
                     {job.scores ? (
                       <>
-                        <div>{percent(job.scores.public.accuracy)}</div>
-                        <div className={styles.small}>log loss {job.scores.public.logLoss.toFixed(4)}</div>
+                        <div>{formatPercent(job.scores.public.accuracy)}</div>
+                        <div className={styles.small}>log loss {formatLogLoss(job.scores.public.logLoss)}</div>
                       </>
                     ) : (
                       <span className={styles.muted}>—</span>

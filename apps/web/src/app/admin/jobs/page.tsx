@@ -2,8 +2,8 @@ import type { Metadata } from "next";
 import { z } from "zod";
 import { AdminNav } from "~/components/admin/admin-nav";
 import { requireUser } from "~/server/auth/session";
-import { JOB_STATUSES } from "~/server/trpc/routers/operations";
-import { api } from "~/trpc/server";
+import { getDb } from "~/server/db";
+import { JOB_STATUSES, listJobs } from "~/server/runner/operations";
 import { JobsTable } from "./jobs-table";
 
 export const metadata: Metadata = { title: "Jobs" };
@@ -18,7 +18,7 @@ export default async function AdminJobsPage({ searchParams }: { searchParams: Pr
   await requireUser("admin", "/admin/jobs");
   const { status, cursor } = searchSchema.parse(await searchParams);
   const input = { status, cursor: cursor ?? null, limit: PAGE_SIZE };
-  const initial = await (await api()).operations.jobs.list(input);
+  const initial = await listJobs((await getDb()).prisma, input);
   return (
     <div className="stack">
       <AdminNav />

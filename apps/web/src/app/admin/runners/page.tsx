@@ -3,7 +3,8 @@ import { headers } from "next/headers";
 import { AdminNav } from "~/components/admin/admin-nav";
 import { serverEnv } from "~/env";
 import { requireUser } from "~/server/auth/session";
-import { api } from "~/trpc/server";
+import { getDb } from "~/server/db";
+import { listRunners } from "~/server/runner/operations";
 import { NewRunnerToken } from "./new-runner-token";
 import { RunnersTable } from "./runners-table";
 
@@ -21,7 +22,7 @@ async function siteUrl(): Promise<string> {
 
 export default async function AdminRunnersPage() {
   await requireUser("admin", "/admin/runners");
-  const initial = await (await api()).operations.runners.list();
+  const initial = await listRunners((await getDb()).prisma);
   return (
     <div className="stack">
       <AdminNav />

@@ -1,15 +1,14 @@
 "use client";
 
-import type { Route } from "next";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import Link from "next/link";
 import { useState } from "react";
 import styles from "~/components/admin/admin.module.css";
-import { bytes, relativeTime, timestamp } from "~/components/admin/format";
 import type { AppRouter } from "~/server/trpc/root";
 import { useTRPC } from "~/trpc/react";
 import { refreshAfterWrite } from "~/trpc/refresh";
+import { formatBytes, formatRelative, formatUtc } from "~/lib/format";
 
 type RunnersList = inferRouterOutputs<AppRouter>["operations"]["runners"]["list"];
 type Runner = RunnersList["runners"][number];
@@ -58,7 +57,7 @@ function Capabilities({ runner }: { runner: Runner }) {
         <strong>{caps.gpu ?? "No GPU"}</strong> · backend <code>{caps.backend}</code>
       </div>
       <div className={styles.small}>
-        {caps.cpuModel || "CPU"} × {caps.cpuCount}, {bytes(caps.memoryBytes)} · {caps.platform}
+        {caps.cpuModel || "CPU"} × {caps.cpuCount}, {formatBytes(caps.memoryBytes)} · {caps.platform}
       </div>
       <div className={styles.small}>
         sandbox:{" "}
@@ -79,7 +78,7 @@ export function RunnersTable({ initial }: { initial: RunnersList }) {
         <h2 id="runners-heading" style={{ margin: 0 }}>
           Runner tokens <span className={styles.small}>({runners.filter((r) => r.online).length} online)</span>
         </h2>
-        <span className={styles.small} aria-live="off">updated {timestamp(now)}</span>
+        <span className={styles.small} aria-live="off">updated {formatUtc(now, "second")}</span>
       </div>
       {error && <div className="alert error" role="alert">Could not refresh: {error.message}</div>}
       {runners.length === 0 ? (
@@ -111,18 +110,18 @@ export function RunnersTable({ initial }: { initial: RunnersList }) {
                         <span data-testid="runner-state">{state}</span> · <code title="The start of the token">{runner.prefix}…</code>
                       </div>
                     </td>
-                    <td title={timestamp(runner.lastHeartbeatAt)}>{relativeTime(runner.lastHeartbeatAt, now)}</td>
+                    <td title={formatUtc(runner.lastHeartbeatAt, "second")}>{formatRelative(runner.lastHeartbeatAt, now)}</td>
                     <td>
                       <Capabilities runner={runner} />
                     </td>
                     <td>
                       {runner.currentJob ? (
                         <div>
-                          <Link href={`/admin/jobs/${runner.currentJob.id}` as Route} className={styles.mono}>
+                          <Link href={`/admin/jobs/${runner.currentJob.id}`} className={styles.mono}>
                             {runner.currentJob.id}
                           </Link>
                           <div className={styles.small}>
-                            attempt {runner.currentJob.attempts}, started {relativeTime(runner.currentJob.startedAt, now)}
+                            attempt {runner.currentJob.attempts}, started {formatRelative(runner.currentJob.startedAt, now)}
                           </div>
                         </div>
                       ) : (
@@ -130,8 +129,8 @@ export function RunnersTable({ initial }: { initial: RunnersList }) {
                       )}
                     </td>
                     <td>
-                      <div title={timestamp(runner.createdAt)}>{relativeTime(runner.createdAt, now)}</div>
-                      {runner.revokedAt && <div className={styles.small}>revoked {relativeTime(runner.revokedAt, now)}</div>}
+                      <div title={formatUtc(runner.createdAt, "second")}>{formatRelative(runner.createdAt, now)}</div>
+                      {runner.revokedAt && <div className={styles.small}>revoked {formatRelative(runner.revokedAt, now)}</div>}
                     </td>
                     <td>
                       <RevokeButton runner={runner} />

@@ -1,14 +1,16 @@
 import type { Metadata } from "next";
 import { AdminNav } from "~/components/admin/admin-nav";
 import { requireUser } from "~/server/auth/session";
-import { api } from "~/trpc/server";
+import { listUsers } from "~/server/auth/users";
+import { getDb } from "~/server/db";
 import { RoleSelect } from "./role-select";
+import { formatUtc } from "~/lib/format";
 
 export const metadata: Metadata = { title: "Users" };
 
 export default async function AdminUsersPage() {
   const me = await requireUser("admin", "/admin/users");
-  const users = await (await api()).admin.users();
+  const users = await listUsers((await getDb()).prisma);
   return (
     <div className="stack">
       <AdminNav />
@@ -34,7 +36,7 @@ export default async function AdminUsersPage() {
               <tr key={user.id}>
                 <td>{user.email}</td>
                 <td>{user.name ?? "—"}</td>
-                <td>{user.createdAt.toISOString().slice(0, 10)}</td>
+                <td>{formatUtc(user.createdAt, "day")}</td>
                 <td>
                   <RoleSelect email={user.email} role={user.role} self={user.id === me.id} />
                 </td>

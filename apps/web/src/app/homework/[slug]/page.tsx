@@ -1,15 +1,14 @@
-import type { Metadata, Route } from "next";
+import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { formatBytes, formatWhen } from "~/components/homework/format";
 import { LeaderboardSettings } from "~/components/homework/leaderboard-settings";
 import { SubmissionList } from "~/components/homework/submission-list";
 import { UploadForm } from "~/components/homework/upload-form";
 import { getCurrentUser } from "~/server/auth/session";
-import { api } from "~/trpc/server";
 import { getDb } from "~/server/db";
 import { deadlinePassed, getAssignment } from "~/server/homework/assignments";
-import { formatDuration, formatUtc, nextUtcMidnight, startOfUtcDay } from "~/server/homework/time";
+import { assignmentView, mySubmissions } from "~/server/homework/student";
+import { formatBytes, formatDuration, formatUtc } from "~/lib/format";
 
 interface Props {
   params: Promise<{ slug: string }>;
@@ -26,23 +25,22 @@ export default async function HomeworkPage({ params }: Props) {
   if (!assignment) notFound();
   const now = new Date();
   const closed = deadlinePassed(assignment, now);
-  const usedToday = user
-    ? await (await getDb()).prisma.submission.count({ where: { userId: user.id, assignmentSlug: slug, createdAt: { gte: startOfUtcDay(now) } } })
-    : 0;
+  const { prisma } = await getDb();
+  const { usedToday, nextAllowedAt } = await assignmentView(prisma, slug, user, now);
   const closedReason = closed ? `The deadline passed on ${formatUtc(assignment.deadline)}: submissions are closed.` : null;
-  const limitUntil = !closed && usedToday >= assignment.dailyLimit ? nextUtcMidnight(now).toISOString() : null;
-  const mine = user ? await (await api()).homework.mySubmissions({ slug }) : undefined;
+  const limitUntil = !closed && nextAllowedAt ? nextAllowedAt.toISOString() : null;
+  const mine = user ? await mySubmissions(prisma, slug, user) : undefined;
 
   return (
     <div className="stack">
       <div>
         <p className="hint">
-          <Link href={`/lessons/${assignment.lesson}` as Route}>Back to the lesson</Link> · <Link href={`/leaderboard/${slug}` as Route}>Leaderboard</Link>
+          <Link href={`/lessons/${assignment.lesson}`}>Back to the lesson</Link> · <Link href={`/leaderboard/${slug}`}>Leaderboard</Link>
         </p>
         <h1>Homework: {assignment.title}</h1>
         {assignment.summary ? <p className="lead">{assignment.summary}</p> : null}
         <p>
-          Deadline <strong><time dateTime={assignment.deadline.toISOString()}>{formatWhen(assignment.deadline)}</time></strong>{" "}
+          Deadline <strong><time dateTime={assignment.deadline.toISOString()}>{formatUtc(assignment.deadline)}</time></strong>{" "}
           {closed ? "(closed)" : `(${formatDuration(assignment.deadline.getTime() - now.getTime())} left)`} · {assignment.dailyLimit} submissions a day (UTC) · up to{" "}
           {formatBytes(assignment.maxFileBytes)} · scored on the <code>{assignment.benchmark}</code> benchmark by log loss (lower is better).
           {assignment.templateExists ? (
@@ -77,7 +75,7 @@ export default async function HomeworkPage({ params }: Props) {
         </>
       ) : (
         <div className="card">
-          <Link href={`/signin?callbackUrl=${encodeURIComponent(`/homework/${slug}`)}` as Route}>Sign in</Link> to submit your notebook.
+          <Link href={`/signin?callbackUrl=${encodeURIComponent(`/homework/${slug}`)}`}>Sign in</Link> to submit your notebook.
         </div>
       )}
 

@@ -1,13 +1,13 @@
-import type { Metadata, Route } from "next";
+import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { AutoRefresh } from "~/components/homework/auto-refresh";
-import { formatWhen } from "~/components/homework/format";
 import { RankTable } from "~/components/homework/rank-table";
 import { ScoreChart } from "~/components/homework/score-chart";
 import { getDb } from "~/server/db";
 import { getAssignment } from "~/server/homework/assignments";
-import { createCaller } from "~/server/trpc/root";
+import { publicLeaderboard } from "~/server/homework/leaderboard";
+import { orNotFound } from "~/server/page-data";
+import { formatUtc } from "~/lib/format";
 
 interface Props {
   params: Promise<{ slug: string }>;
@@ -28,15 +28,14 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 /** Public leaderboard: best public score per student; after the deadline the private (final) ranking too. */
 export default async function LeaderboardPage({ params }: Props) {
   const { slug } = await params;
-  // An anonymous caller (not the request's session): the board is public, and not reading the request keeps it cacheable.
-  const board = await createCaller({ db: await getDb(), user: null, ip: undefined }).leaderboard.get({ slug }).catch(() => null);
-  if (!board) notFound();
+  // No viewer (not the request's session): the board is public, and not reading the request keeps it cacheable.
+  const board = await orNotFound(publicLeaderboard((await getDb()).prisma, slug));
   return (
     <div className="stack">
       <AutoRefresh seconds={10} />
       <div>
         <p className="hint">
-          <Link href={`/homework/${slug}` as Route}>Homework: {board.title}</Link>
+          <Link href={`/homework/${slug}`}>Homework: {board.title}</Link>
         </p>
         <h1>Leaderboard: {board.title}</h1>
         <p className="lead">
@@ -44,7 +43,7 @@ export default async function LeaderboardPage({ params }: Props) {
           first, then the earlier submission, as on Kaggle. Each student's best submission counts; times are UTC.
           {board.revealed
             ? " The deadline has passed: the private half of the test set decides the final ranking, from each student's chosen finals."
-            : ` Private scores and the final ranking are revealed after the deadline, ${formatWhen(board.deadline)}.`}
+            : ` Private scores and the final ranking are revealed after the deadline, ${formatUtc(board.deadline)}.`}
         </p>
       </div>
       {board.final ? (

@@ -1,5 +1,5 @@
 import { formatTime, loadLesson } from "@course/content";
-import type { Metadata, Route } from "next";
+import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { HomeworkBox } from "~/components/homework/homework-box";
@@ -43,7 +43,7 @@ export default async function LessonPage({ params }: Props) {
 
   const navTarget = (target: string | null): NavTarget | null => {
     const meta = target ? course.lessons.find((l) => l.slug === target) : undefined;
-    return meta ? { href: `/lessons/${meta.slug}` as Route, title: `Lesson ${meta.lesson}: ${meta.title}` } : null;
+    return meta ? { href: `/lessons/${meta.slug}`, title: `Lesson ${meta.lesson}: ${meta.title}` } : null;
   };
   const chapters = lesson.chapters.map((c) => ({ start: c.start, title: c.title, label: formatTime(c.start) }));
   const cues = (lesson.transcript?.cues ?? []).map((c) => ({ start: c.start, end: c.end, text: c.text, label: formatTime(c.start) }));
@@ -69,7 +69,7 @@ export default async function LessonPage({ params }: Props) {
                       Captions (WebVTT, {lesson.transcript.language})
                     </a>
                     {" · "}
-                    <Link href={`/lessons/${slug}/transcript` as Route}>Read the transcript</Link>
+                    <Link href={`/lessons/${slug}/transcript`}>Read the transcript</Link>
                     {" · "}
                   </>
                 ) : null}

@@ -1,4 +1,4 @@
-import type { Metadata, Route } from "next";
+import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { cache } from "react";
@@ -37,7 +37,7 @@ export default async function LessonNotebookPage({ params }: Props) {
             found.lessons.map((l, i) => (
               <span key={l.slug}>
                 {i > 0 ? " · " : null}
-                <Link href={`/lessons/${l.slug}` as Route}>
+                <Link href={`/lessons/${l.slug}`}>
                   Back to lesson {l.lesson}: {l.title}
                 </Link>
               </span>

@@ -1,8 +1,7 @@
-import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { listNotifications, markRead, unreadCount } from "../../notifications/inbox";
 import { notificationKindSchema } from "../../notifications/kinds";
-import { PreferenceError, preferencesOf, setPreference } from "../../notifications/preferences";
+import { preferencesOf, setPreference } from "../../notifications/preferences";
 import { createTRPCRouter, protectedProcedure } from "../init";
 
 /** The signed-in user's own notifications and preferences only. */
@@ -26,12 +25,5 @@ export const notificationsRouter = createTRPCRouter({
         .object({ kind: notificationKindSchema, inApp: z.boolean().optional(), email: z.boolean().optional() })
         .refine((v) => v.inApp !== undefined || v.email !== undefined, "Say which channel to change: inApp, email or both."),
     )
-    .mutation(async ({ ctx, input }) => {
-      try {
-        return await setPreference(ctx.db.prisma, ctx.user, input.kind, { inApp: input.inApp, email: input.email });
-      } catch (error) {
-        if (error instanceof PreferenceError) throw new TRPCError({ code: "BAD_REQUEST", message: error.message });
-        throw error;
-      }
-    }),
+    .mutation(({ ctx, input }) => setPreference(ctx.db.prisma, ctx.user, input.kind, { inApp: input.inApp, email: input.email })),
 });

@@ -6,13 +6,13 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef } from "react";
 import styles from "~/components/admin/admin.module.css";
-import { between, bytes, duration, percent, relativeTime, timestamp } from "~/components/admin/format";
 import { stripAnsi } from "~/components/notebook/ansi";
 import type { AppRouter } from "~/server/trpc/root";
 import { useTRPC } from "~/trpc/react";
 import { refreshAfterWrite } from "~/trpc/refresh";
 import { JobStatusBadge } from "../job-status";
 import { SubmissionCell } from "../jobs-table";
+import { durationBetween, formatBytes, formatDuration, formatLogLoss, formatPercent, formatRelative, formatTimeOfDay, formatUtc } from "~/lib/format";
 
 type Job = inferRouterOutputs<AppRouter>["operations"]["jobs"]["get"];
 
@@ -85,8 +85,8 @@ function Scores({ job }: { job: Job }) {
           <tr key={name}>
             <th scope="row">{name}</th>
             <td>{m.count}</td>
-            <td>{percent(m.accuracy)}</td>
-            <td>{m.logLoss.toFixed(4)}</td>
+            <td>{formatPercent(m.accuracy)}</td>
+            <td>{formatLogLoss(m.logLoss)}</td>
           </tr>
         ))}
       </tbody>
@@ -112,7 +112,7 @@ function Logs({ job }: { job: Job }) {
           {job.logs.map((line) => (
             <span key={line.id} className={styles.logLine} data-stream={line.stream}>
               <span className={styles.logTime}>
-                {line.at.toISOString().slice(11, 19)}
+                {formatTimeOfDay(line.at)}
                 {multipleAttempts ? ` #${line.attempt}` : ""}
               </span>
               {line.stream === "stderr" && <span className={styles.visuallyHidden}>stderr: </span>}
@@ -181,29 +181,29 @@ export function JobDetail({ initial }: { initial: Job }) {
             )}
             {caps && (
               <div className={styles.small}>
-                {caps.gpu ?? "no GPU"} · {caps.cpuModel} × {caps.cpuCount} · {bytes(caps.memoryBytes)} · sandbox {caps.sandbox}
+                {caps.gpu ?? "no GPU"} · {caps.cpuModel} × {caps.cpuCount} · {formatBytes(caps.memoryBytes)} · sandbox {caps.sandbox}
               </div>
             )}
           </dd>
           <dt>Backend</dt>
           <dd>{job.backend ?? caps?.backend ?? "—"}</dd>
           <dt>Created</dt>
-          <dd>{timestamp(job.createdAt)}</dd>
+          <dd>{formatUtc(job.createdAt, "second")}</dd>
           <dt>Started</dt>
           <dd>
-            {timestamp(job.startedAt)}
-            {job.startedAt && <span className={styles.small}> · waited {duration(between(job.createdAt, job.startedAt))} in the queue</span>}
+            {formatUtc(job.startedAt, "second")}
+            {job.startedAt && <span className={styles.small}> · waited {formatDuration(durationBetween(job.createdAt, job.startedAt))} in the queue</span>}
           </dd>
           <dt>Finished</dt>
           <dd>
-            {timestamp(job.finishedAt)}
-            {job.finishedAt && job.startedAt && <span className={styles.small}> · ran {duration(between(job.startedAt, job.finishedAt))}</span>}
+            {formatUtc(job.finishedAt, "second")}
+            {job.finishedAt && job.startedAt && <span className={styles.small}> · ran {formatDuration(durationBetween(job.startedAt, job.finishedAt))}</span>}
           </dd>
           {job.status === "running" && (
             <>
               <dt>Lease</dt>
               <dd>
-                expires {relativeTime(job.leaseExpiresAt, now)} ({job.leaseSeconds} s per heartbeat)
+                expires {formatRelative(job.leaseExpiresAt, now)} ({job.leaseSeconds} s per heartbeat)
               </dd>
             </>
           )}
@@ -211,8 +211,8 @@ export function JobDetail({ initial }: { initial: Job }) {
             <>
               <dt>Timings</dt>
               <dd>
-                setup {duration(job.timings.setupMs)} · execute {duration(job.timings.executeMs)} · score {duration(job.timings.scoreMs)} · total{" "}
-                {duration(job.timings.totalMs)}
+                setup {formatDuration(job.timings.setupMs)} · execute {formatDuration(job.timings.executeMs)} · score {formatDuration(job.timings.scoreMs)} · total{" "}
+                {formatDuration(job.timings.totalMs)}
               </dd>
             </>
           )}

@@ -1,15 +1,14 @@
 import type { Metadata } from "next";
-import { TRPCError } from "@trpc/server";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import styles from "~/components/admin/admin.module.css";
 import { AdminNav } from "~/components/admin/admin-nav";
-import { bytes } from "~/components/admin/format";
 import { NotebookView } from "~/components/notebook/notebook-view";
-import type { ParsedNotebook } from "~/server/trpc/routers/operations";
+import { getDb } from "~/server/db";
+import { orNotFound } from "~/server/page-data";
+import { jobDetail, type ParsedNotebook } from "~/server/runner/operations";
 import { requireUser } from "~/server/auth/session";
-import { api } from "~/trpc/server";
 import { JobDetail } from "./job-detail";
+import { formatBytes } from "~/lib/format";
 
 export const metadata: Metadata = { title: "Job" };
 
@@ -19,7 +18,7 @@ function NotebookSection({ title, parsed, note }: { title: string; parsed: Parse
       <div>
         <h2 id="notebook-heading" style={{ margin: 0 }}>{title}</h2>
         <div className={styles.small}>
-          {bytes(parsed.bytes)}
+          {formatBytes(parsed.bytes)}
           {note ? ` · ${note}` : ""}
         </div>
       </div>
@@ -37,13 +36,7 @@ function NotebookSection({ title, parsed, note }: { title: string; parsed: Parse
 export default async function AdminJobPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   await requireUser("admin", `/admin/jobs/${encodeURIComponent(id)}`);
-  let job;
-  try {
-    job = await (await api()).operations.jobs.get({ id, withNotebooks: true });
-  } catch (error) {
-    if (error instanceof TRPCError && (error.code === "NOT_FOUND" || error.code === "BAD_REQUEST")) notFound();
-    throw error;
-  }
+  const job = await orNotFound(jobDetail((await getDb()).prisma, id, true));
   const { notebooks, ...live } = job;
   return (
     <div className="stack">

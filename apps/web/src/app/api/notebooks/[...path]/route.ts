@@ -1,3 +1,4 @@
+import { problem } from "~/server/http/problem";
 import { getLessonNotebook, notebookPathFromSegments } from "~/server/notebooks";
 
 export const dynamic = "force-dynamic";
@@ -6,7 +7,7 @@ export const dynamic = "force-dynamic";
 export async function GET(_req: Request, { params }: { params: Promise<{ path: string[] }> }) {
   const relative = notebookPathFromSegments((await params).path);
   const found = relative ? await getLessonNotebook(relative) : null;
-  if (!found) return Response.json({ error: "There is no such notebook." }, { status: 404 });
+  if (!found) return problem(404, { error: "There is no such notebook." });
   return new Response(found.text, {
     headers: {
       "Content-Type": "application/x-ipynb+json; charset=utf-8",

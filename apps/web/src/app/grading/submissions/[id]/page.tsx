@@ -1,7 +1,6 @@
 import { readNotebook } from "@course/notebook";
-import type { Metadata, Route } from "next";
+import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { CellCommentForm } from "~/components/grading/cell-comment-form";
 import { CommentList } from "~/components/grading/comment-list";
 import styles from "~/components/grading/grading.module.css";
@@ -11,16 +10,15 @@ import { ReviewForm } from "~/components/grading/review-form";
 import { TextHistory } from "~/components/grading/text-history";
 import { explainFailure, failureDetails } from "~/components/homework/failure";
 import { FailureView } from "~/components/homework/failure-view";
-import { formatAccuracy, formatLogLoss, formatWhen } from "~/components/homework/format";
 import { NotebookView } from "~/components/notebook";
 import { cellLabels } from "~/components/notebook/cell-labels";
 import { hasRole } from "~/server/auth/roles";
 import { requireUser } from "~/server/auth/session";
 import { getDb } from "~/server/db";
-import { GradingError } from "~/server/grading/errors";
-import { graderView } from "~/server/grading/reviews";
-import { getAssignment } from "~/server/homework/assignments";
-import { submissionViews } from "~/server/homework/submissions";
+import { reviewSubmission } from "~/server/grading/assignment-rubric";
+import { submissionFor, submissionWithFiles } from "~/server/homework/student";
+import { orNotFound } from "~/server/page-data";
+import { formatLogLoss, formatPercent, formatUtc } from "~/lib/format";
 
 export const metadata: Metadata = { title: "Review a submission" };
 
@@ -42,14 +40,8 @@ export default async function GradeSubmissionPage({ params }: Props) {
   const { id } = await params;
   const user = await requireUser("grader", `/grading/submissions/${id}`);
   const { prisma } = await getDb();
-  const row = await prisma.submission.findUnique({ where: { id }, select: { assignmentSlug: true, notebook: true, job: { select: { executedNotebook: true } } } });
-  if (!row) notFound();
-  const assignment = await getAssignment(row.assignmentSlug);
-  const view = await graderView(prisma, id, assignment?.rubric ?? null).catch((error: unknown) => {
-    if (error instanceof GradingError) notFound();
-    throw error;
-  });
-  const [status] = await submissionViews(prisma, { id }, true);
+  const { assignment, ...row } = await orNotFound(submissionWithFiles(prisma, id, user));
+  const [view, status] = await Promise.all([reviewSubmission(prisma, id), submissionFor(prisma, id, user)]);
   const executed = parse(row.job.executedNotebook);
   const notebook = executed ?? parse(row.notebook);
   const editor = { id: user.id, admin: hasRole(user.role, "admin") };
@@ -66,23 +58,23 @@ export default async function GradeSubmissionPage({ params }: Props) {
       <div>
         <p className="hint">
           <Link href="/grading">Grading queue</Link> · {assignment?.title ?? view.assignmentSlug} ·{" "}
-          <Link href={`/homework/submissions/${id}` as Route}>student's view</Link>
+          <Link href={`/homework/submissions/${id}`}>student's view</Link>
         </p>
         <h1>{view.fileName}</h1>
         <p data-testid="student">
-          By <strong>{view.student.name ?? view.student.email}</strong> ({view.student.email}) · submitted {formatWhen(view.createdAt)}
+          By <strong>{view.student.name ?? view.student.email}</strong> ({view.student.email}) · submitted {formatUtc(view.createdAt)}
         </p>
       </div>
       {status ? (
         <section className="card" aria-label="Run" data-testid="run-status">
           <p>
             Job: <strong>{status.state}</strong> · attempts {status.attempts}
-            {status.finishedAt ? ` · finished ${formatWhen(status.finishedAt)}` : ""}
+            {status.finishedAt ? ` · finished ${formatUtc(status.finishedAt)}` : ""}
           </p>
           {status.publicScore ? (
             <p data-testid="grader-scores">
-              Public log loss {formatLogLoss(status.publicScore.logLoss)}, accuracy {formatAccuracy(status.publicScore.accuracy)}
-              {status.privateScore ? ` · private log loss ${formatLogLoss(status.privateScore.logLoss)}, accuracy ${formatAccuracy(status.privateScore.accuracy)}` : ""}
+              Public log loss {formatLogLoss(status.publicScore.logLoss)}, accuracy {formatPercent(status.publicScore.accuracy)}
+              {status.privateScore ? ` · private log loss ${formatLogLoss(status.privateScore.logLoss)}, accuracy ${formatPercent(status.privateScore.accuracy)}` : ""}
             </p>
           ) : null}
           {status.state === "failed" || status.state === "cancelled" ? (
@@ -111,7 +103,7 @@ export default async function GradeSubmissionPage({ params }: Props) {
       {view.review?.status === "returned" && view.review.feedback ? (
         <section className="card" aria-label="Returned feedback">
           <p className="hint">
-            Returned {view.review.returnedAt ? formatWhen(view.review.returnedAt) : ""} by {view.review.grader ?? "a grader"}: {view.total.total} / {view.total.max}
+            Returned {view.review.returnedAt ? formatUtc(view.review.returnedAt) : ""} by {view.review.grader ?? "a grader"}: {view.total.total} / {view.total.max}
           </p>
           <Markdown text={view.review.feedback} />
         </section>

@@ -1,8 +1,6 @@
 import { readNotebook } from "@course/notebook";
-import type { Metadata, Route } from "next";
+import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
-import { formatBytes, formatWhen } from "~/components/homework/format";
 import { MarkReadOnOpen } from "~/components/homework/notification-list";
 import { explainFailure, failureDetails } from "~/components/homework/failure";
 import { FailureView } from "~/components/homework/failure-view";
@@ -11,12 +9,13 @@ import { CommentList } from "~/components/grading/comment-list";
 import { StudentFeedback } from "~/components/grading/student-feedback";
 import { NotebookView } from "~/components/notebook";
 import { requireUser } from "~/server/auth/session";
-import { api } from "~/trpc/server";
 import { getDb } from "~/server/db";
-import { studentFeedback } from "~/server/grading/reviews";
-import { deadlinePassed, getAssignment } from "~/server/homework/assignments";
+import { myFeedback } from "~/server/grading/assignment-rubric";
+import { orNotFound } from "~/server/page-data";
+import { deadlinePassed } from "~/server/homework/assignments";
 import { MAX_FINALS } from "~/server/homework/ranking";
-import { canReadSubmission } from "~/server/homework/submissions";
+import { submissionFor, submissionWithFiles } from "~/server/homework/student";
+import { formatBytes, formatUtc } from "~/lib/format";
 
 export const metadata: Metadata = { title: "Submission" };
 
@@ -38,13 +37,7 @@ export default async function SubmissionPage({ params }: Props) {
   const { id } = await params;
   const user = await requireUser("student", `/homework/submissions/${id}`);
   const { prisma } = await getDb();
-  const sub = await prisma.submission.findUnique({
-    where: { id },
-    select: { id: true, userId: true, assignmentSlug: true, fileName: true, size: true, sha256: true, createdAt: true, notebook: true, job: { select: { status: true, failureReason: true, lastError: true, executedNotebook: true, submissionCsv: true } } },
-  });
-  // Someone else's submission looks exactly like one that does not exist.
-  if (!sub || !canReadSubmission(user, sub)) notFound();
-  const assignment = await getAssignment(sub.assignmentSlug);
+  const { assignment, ...sub } = await orNotFound(submissionWithFiles(prisma, id, user));
   const executed = parseExecuted(sub.job.executedNotebook);
   const submitted = executed ? null : parseExecuted(sub.notebook);
   const mine = sub.userId === user.id;
@@ -54,7 +47,7 @@ export default async function SubmissionPage({ params }: Props) {
     ? explainFailure({ reason: sub.job.failureReason, state: failed, message: sub.job.lastError, executed, submitted })
     : null;
   // The student's own returned review only (never a draft); graders review at /grading/submissions/[id].
-  const feedback = mine ? await studentFeedback(prisma, sub.id, user, assignment?.rubric ?? null) : null;
+  const feedback = mine ? await myFeedback(prisma, sub.id, user) : null;
   const commentsFor = (cell: number) => {
     const comments = feedback?.comments.filter((c) => c.cellIndex === cell) ?? [];
     return comments.length > 0 ? <CommentList comments={comments} /> : null;
@@ -65,21 +58,21 @@ export default async function SubmissionPage({ params }: Props) {
       {mine ? <MarkReadOnOpen link={`/homework/submissions/${sub.id}`} /> : null}
       <div>
         <p className="hint">
-          <Link href={`/homework/${sub.assignmentSlug}` as Route}>{assignment ? `Homework: ${assignment.title}` : sub.assignmentSlug}</Link>
+          <Link href={`/homework/${sub.assignmentSlug}`}>{assignment ? `Homework: ${assignment.title}` : sub.assignmentSlug}</Link>
           {!mine ? (
             <>
               {" · viewing as grader · "}
-              <Link href={`/grading/submissions/${sub.id}` as Route}>Review it</Link>
+              <Link href={`/grading/submissions/${sub.id}`}>Review it</Link>
             </>
           ) : null}
         </p>
         <h1>{sub.fileName}</h1>
         <p className="hint">
-          Submitted {formatWhen(sub.createdAt)} · {formatBytes(sub.size)} · SHA-256 <code>{sub.sha256.slice(0, 12)}</code>
+          Submitted {formatUtc(sub.createdAt)} · {formatBytes(sub.size)} · SHA-256 <code>{sub.sha256.slice(0, 12)}</code>
         </p>
       </div>
       <section className="card" aria-label="Status">
-        <SubmissionLive id={sub.id} slug={sub.assignmentSlug} maxFinals={MAX_FINALS} locked={!assignment || deadlinePassed(assignment)} initial={await (await api()).homework.submission({ id: sub.id })} hideFailure={failure !== null} />
+        <SubmissionLive id={sub.id} slug={sub.assignmentSlug} maxFinals={MAX_FINALS} locked={!assignment || deadlinePassed(assignment)} initial={await submissionFor(prisma, sub.id, user)} hideFailure={failure !== null} />
         {failure ? <FailureView explanation={failure} details={failureDetails(sub.job.failureReason, sub.job.lastError)} /> : null}
       </section>
       <p style={{ display: "flex", gap: 10, flexWrap: "wrap" }}>

@@ -1,5 +1,5 @@
 import { type Chapter, type Cue, formatTime, loadLesson } from "@course/content";
-import type { Metadata, Route } from "next";
+import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { indexAt, lessonTimeHref } from "~/components/lesson/time-links";
@@ -45,7 +45,7 @@ export default async function TranscriptPage({ params }: Props) {
   return (
     <article className={styles.transcriptPage} lang={lesson.transcript?.language}>
       <p className={styles.small}>
-        <Link href={`/lessons/${slug}` as Route}>Back to the lesson with the video</Link>
+        <Link href={`/lessons/${slug}`}>Back to the lesson with the video</Link>
       </p>
       <h1>
         Transcript: lesson {lesson.lesson}, {lesson.title}
