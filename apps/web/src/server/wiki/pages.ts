@@ -4,7 +4,7 @@ import type { MergeRegion } from "@course/revisions";
 import { hasRole } from "../auth/roles";
 import { notify } from "../notifications/notify";
 import { newDocumentId } from "../revisions/owned-texts";
-import { currentText, getRevision, MAX_SUMMARY_CHARS, REVISION_TRANSACTION, RevisionError, saveRevisionIn } from "../revisions/documents";
+import { currentText, getRevision, MAX_SUMMARY_CHARS, REVISION_TRANSACTION, saveRevisionIn } from "../revisions/documents";
 import { indexDocuments, removeDocuments } from "../search/documents";
 import { WikiError } from "./errors";
 import { analyzePage } from "./render";
@@ -121,21 +121,16 @@ export async function savePageIn(tx: Tx, input: SavePageInput): Promise<SavePage
 
   const documentId = await documentOf(tx, page.id);
   let result;
-  try {
-    result = await saveRevisionIn(tx, {
-      documentId,
-      baseNumber: input.baseRevision,
-      body: input.body,
-      authorId: input.author.id,
-      authorName: input.author.id ? null : input.author.name,
-      summary,
-      minor: input.minor ?? false,
-      createdAt: at,
-    });
-  } catch (error) {
-    if (error instanceof RevisionError) throw new WikiError(error.code === "NOT_FOUND" ? "NOT_FOUND" : "BAD_REQUEST", error.message);
-    throw error;
-  }
+  result = await saveRevisionIn(tx, {
+    documentId,
+    baseNumber: input.baseRevision,
+    body: input.body,
+    authorId: input.author.id,
+    authorName: input.author.id ? null : input.author.name,
+    summary,
+    minor: input.minor ?? false,
+    createdAt: at,
+  });
   const named = { title: page.title, key: page.key };
   if (result.status === "conflict") {
     const { status, currentNumber, mine, theirs, base, regions } = result;
@@ -360,10 +355,5 @@ export async function undoEdit(prisma: PrismaClient, input: { title: string; num
 }
 
 async function revisionOrThrow(tx: Tx, documentId: string, number: number) {
-  try {
-    return await getRevision(tx, documentId, number);
-  } catch (error) {
-    if (error instanceof RevisionError) throw new WikiError("NOT_FOUND", error.message);
-    throw error;
-  }
+  return await getRevision(tx, documentId, number);
 }

@@ -1,5 +1,5 @@
 import type { Prisma, PrismaClient, Role } from "@course/db";
-import { diffRevisions, getRevision, listRevisions, RevisionError } from "../revisions/documents";
+import { diffRevisions, getRevision, listRevisions } from "../revisions/documents";
 import { WikiError } from "./errors";
 import { canEdit, parseWikiTitle } from "./pages";
 import { renderPage, type RenderedPage } from "./render";
@@ -135,23 +135,13 @@ export async function pageHistory(db: Db, raw: string, viewer: Viewer) {
 
 export async function pageDiff(db: Db, raw: string, from: number, to: number, viewer: Viewer) {
   const { page, documentId } = await documentOf(db, raw, viewer);
-  try {
-    return { title: page.title, key: page.key, from, to, diff: await diffRevisions(db, documentId, from, to) };
-  } catch (error) {
-    if (error instanceof RevisionError) throw new WikiError(error.code === "NOT_FOUND" ? "NOT_FOUND" : "BAD_REQUEST", error.message);
-    throw error;
-  }
+  return { title: page.title, key: page.key, from, to, diff: await diffRevisions(db, documentId, from, to) };
 }
 
 /** The text of the current revision (or `revision`), for ?action=raw. */
 export async function rawText(db: Db, raw: string, viewer: Viewer, revision?: number): Promise<string> {
   const { documentId, currentNumber } = await documentOf(db, raw, viewer);
-  try {
-    return (await getRevision(db, documentId, revision ?? currentNumber)).body;
-  } catch (error) {
-    if (error instanceof RevisionError) throw new WikiError("NOT_FOUND", error.message);
-    throw error;
-  }
+  return (await getRevision(db, documentId, revision ?? currentNumber)).body;
 }
 
 /** ?action=info: created, last edit, watchers, length, protection, links in. */
