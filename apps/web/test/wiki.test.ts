@@ -1,7 +1,7 @@
 import type { Database, PrismaClient, Role } from "@course/db";
 import { describe, expect, it } from "vitest";
 import { search } from "~/server/search";
-import { WikiError } from "~/server/wiki/errors";
+import { DomainError } from "~/server/errors";
 import {
   deletePage,
   movePage,
@@ -30,7 +30,7 @@ const saved = (r: SavePageResult) => {
 const refusal = (p: Promise<unknown>) =>
   p.then(
     () => "resolved",
-    (e: unknown) => (e instanceof WikiError ? `${e.code}: ${e.message}` : String(e)),
+    (e: unknown) => (e instanceof DomainError ? `${e.code}: ${e.message}` : String(e)),
   );
 const anon = { id: null, role: null };
 
@@ -277,7 +277,7 @@ eachBackend((get: () => Database) => {
       const { createCaller } = await import("~/server/trpc/root");
       const student = await prisma.user.create({ data: { email: "new@example.com", name: "newbie" }, select: { id: true, email: true, name: true, role: true } });
       const caller = createCaller({ db: get(), user: student, ip: "127.0.0.1" });
-      const { NEW_ACCOUNT_EDITS } = await import("~/server/trpc/routers/wiki");
+      const { NEW_ACCOUNT_EDITS } = await import("~/server/wiki/pace");
       let base = 0;
       for (let i = 0; i < NEW_ACCOUNT_EDITS.maxAttempts; i++) {
         const r = await caller.wiki.save({ title: "Paced", body: `edit ${i}\n`, baseRevision: base });

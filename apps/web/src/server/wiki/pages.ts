@@ -6,7 +6,7 @@ import { notify } from "../notifications/notify";
 import { newDocumentId } from "../revisions/owned-texts";
 import { currentText, getRevision, MAX_SUMMARY_CHARS, REVISION_TRANSACTION, saveRevisionIn } from "../revisions/documents";
 import { indexDocuments, removeDocuments } from "../search/documents";
-import { WikiError } from "./errors";
+import { DomainError } from "../errors";
 import { analyzePage } from "./render";
 import { isSpecialKey, parseTitle, TitleError, wikiPath, type WikiTitle } from "./titles";
 
@@ -55,19 +55,19 @@ export function parseWikiTitle(raw: string): WikiTitle {
   try {
     return parseTitle(raw);
   } catch (error) {
-    if (error instanceof TitleError) throw new WikiError("BAD_REQUEST", error.message);
+    if (error instanceof TitleError) throw new DomainError("BAD_REQUEST", error.message);
     throw error;
   }
 }
 
 function editableTitle(raw: string): WikiTitle {
   const t = parseWikiTitle(raw);
-  if (isSpecialKey(t.key)) throw new WikiError("BAD_REQUEST", "Special pages are made by the site and cannot be edited.");
+  if (isSpecialKey(t.key)) throw new DomainError("BAD_REQUEST", "Special pages are made by the site and cannot be edited.");
   return t;
 }
 
 function assertSignedIn(actor: WikiActor): asserts actor is WikiActor & { role: Role } {
-  if (actor.role === null) throw new WikiError("FORBIDDEN", "Sign in to edit the wiki.");
+  if (actor.role === null) throw new DomainError("FORBIDDEN", "Sign in to edit the wiki.");
 }
 
 /** May `role` edit a page with this protection? */
@@ -81,7 +81,7 @@ function assertCanEdit(actor: WikiActor, page: { protection: string; protectionR
   assertSignedIn(actor);
   if (!canEdit(actor.role, page.protection)) {
     const who = page.protection === "admin" ? "admins" : "graders and admins";
-    throw new WikiError("FORBIDDEN", `"${page.title}" is protected: only ${who} may edit it.${page.protectionReason ? ` Reason: ${page.protectionReason}` : ""}`);
+    throw new DomainError("FORBIDDEN", `"${page.title}" is protected: only ${who} may edit it.${page.protectionReason ? ` Reason: ${page.protectionReason}` : ""}`);
   }
 }
 
@@ -102,13 +102,13 @@ export async function savePageIn(tx: Tx, input: SavePageInput): Promise<SavePage
   const t = editableTitle(input.title);
   assertSignedIn(input.author);
   const summary = (input.summary ?? "").trim();
-  if (summary.length > MAX_SUMMARY_CHARS) throw new WikiError("BAD_REQUEST", `A summary may hold at most ${MAX_SUMMARY_CHARS} characters.`);
+  if (summary.length > MAX_SUMMARY_CHARS) throw new DomainError("BAD_REQUEST", `A summary may hold at most ${MAX_SUMMARY_CHARS} characters.`);
   const at = input.at ?? new Date();
 
   let page = await tx.wikiPage.findUnique({ where: { key: t.key }, select: pageSelect });
   let created = false;
   if (!page) {
-    if (input.body.trim() === "") throw new WikiError("BAD_REQUEST", "A new page needs some text.");
+    if (input.body.trim() === "") throw new DomainError("BAD_REQUEST", "A new page needs some text.");
     // Two first saves at once: one inserts, the other finds its row (and then merges or conflicts on the text).
     const inserted = await tx.$executeRaw`
       INSERT INTO "WikiPage" (id, key, title, "createdAt", "touchedAt") VALUES (${`wp_${randomUUID()}`}, ${t.key}, ${t.title}, ${at}, ${at})
@@ -116,7 +116,7 @@ export async function savePageIn(tx: Tx, input: SavePageInput): Promise<SavePage
     created = inserted === 1;
     page = await tx.wikiPage.findUniqueOrThrow({ where: { key: t.key }, select: pageSelect });
   }
-  if (page.deletedAt) throw new WikiError("FORBIDDEN", `"${page.title}" was deleted. An admin can restore it from its history.`);
+  if (page.deletedAt) throw new DomainError("FORBIDDEN", `"${page.title}" was deleted. An admin can restore it from its history.`);
   assertCanEdit(input.author, page);
 
   const documentId = await documentOf(tx, page.id);
@@ -194,12 +194,12 @@ async function notifyWatchers(
 async function livePage(tx: Tx | PrismaClient, raw: string) {
   const t = parseWikiTitle(raw);
   const page = await tx.wikiPage.findUnique({ where: { key: t.key }, select: pageSelect });
-  if (!page) throw new WikiError("NOT_FOUND", `There is no page "${t.title}".`);
+  if (!page) throw new DomainError("NOT_FOUND", `There is no page "${t.title}".`);
   return page;
 }
 
 function assertAdmin(actor: WikiActor, what: string) {
-  if (actor.role !== "admin") throw new WikiError("FORBIDDEN", `Only admins may ${what}.`);
+  if (actor.role !== "admin") throw new DomainError("FORBIDDEN", `Only admins may ${what}.`);
 }
 
 async function log(tx: Tx, entry: { action: string; pageId: string; title: string; detail?: string; actor: WikiActor; reason: string }) {
@@ -213,9 +213,9 @@ export async function protectPage(prisma: PrismaClient, input: { title: string; 
   return prisma.$transaction(async (tx) => {
     const page = await livePage(tx, input.title);
     assertSignedIn(input.actor);
-    if (!hasRole(input.actor.role, "grader")) throw new WikiError("FORBIDDEN", "Only graders and admins may protect pages.");
+    if (!hasRole(input.actor.role, "grader")) throw new DomainError("FORBIDDEN", "Only graders and admins may protect pages.");
     if (!canEdit(input.actor.role, page.protection) || !canEdit(input.actor.role, input.level)) {
-      throw new WikiError("FORBIDDEN", "Only admins may change an admin-level protection.");
+      throw new DomainError("FORBIDDEN", "Only admins may change an admin-level protection.");
     }
     await tx.wikiPage.update({ where: { id: page.id }, data: { protection: input.level, protectionReason: input.reason.trim() } });
     await log(tx, { action: input.level === "none" ? "unprotect" : "protect", pageId: page.id, title: page.title, detail: input.level, actor: input.actor, reason: input.reason.trim() });
@@ -228,7 +228,7 @@ export async function deletePage(prisma: PrismaClient, input: { title: string; r
   assertAdmin(input.actor, "delete pages");
   return prisma.$transaction(async (tx) => {
     const page = await livePage(tx, input.title);
-    if (page.deletedAt) throw new WikiError("CONFLICT", `"${page.title}" is already deleted.`);
+    if (page.deletedAt) throw new DomainError("CONFLICT", `"${page.title}" is already deleted.`);
     await tx.wikiPage.update({ where: { id: page.id }, data: { deletedAt: new Date(), deletedById: input.actor.id, deleteReason: input.reason.trim() } });
     await removeDocuments(tx, "wiki", [page.key]);
     await log(tx, { action: "delete", pageId: page.id, title: page.title, actor: input.actor, reason: input.reason.trim() });
@@ -246,7 +246,7 @@ export async function restorePage(prisma: PrismaClient, input: { title: string; 
   assertAdmin(input.actor, "restore pages");
   return prisma.$transaction(async (tx) => {
     const page = await livePage(tx, input.title);
-    if (!page.deletedAt) throw new WikiError("CONFLICT", `"${page.title}" is not deleted.`);
+    if (!page.deletedAt) throw new DomainError("CONFLICT", `"${page.title}" is not deleted.`);
     await tx.wikiPage.update({ where: { id: page.id }, data: { deletedAt: null, deletedById: null, deleteReason: "" } });
     const doc = await tx.textDocument.findUnique({ where: { wikiPageId: page.id }, select: { id: true } });
     const body = doc ? (await currentText(tx, doc.id)).body : "";
@@ -269,14 +269,14 @@ export async function restorePage(prisma: PrismaClient, input: { title: string; 
 export async function movePage(prisma: PrismaClient, input: { from: string; to: string; reason: string; actor: WikiActor }) {
   return prisma.$transaction(async (tx) => {
     const page = await livePage(tx, input.from);
-    if (page.deletedAt) throw new WikiError("FORBIDDEN", `"${page.title}" was deleted.`);
+    if (page.deletedAt) throw new DomainError("FORBIDDEN", `"${page.title}" was deleted.`);
     assertCanEdit(input.actor, page);
     const to = editableTitle(input.to);
-    if (to.key === page.key) throw new WikiError("BAD_REQUEST", "The new title is the same as the old one.");
+    if (to.key === page.key) throw new DomainError("BAD_REQUEST", "The new title is the same as the old one.");
     const existing = await tx.wikiPage.findUnique({ where: { key: to.key }, select: { id: true, redirectKey: true, title: true } });
     if (existing) {
       const revisions = await tx.revision.count({ where: { document: { wikiPageId: existing.id } } });
-      if (existing.redirectKey !== page.key || revisions > 1) throw new WikiError("CONFLICT", `A page "${existing.title}" already exists.`);
+      if (existing.redirectKey !== page.key || revisions > 1) throw new DomainError("CONFLICT", `A page "${existing.title}" already exists.`);
       await removeDocuments(tx, "wiki", [to.key]);
       await tx.wikiPage.delete({ where: { id: existing.id } });
     }
@@ -318,7 +318,7 @@ export async function revertPage(prisma: PrismaClient, input: { title: string; n
   return prisma.$transaction(async (tx) => {
     const page = await livePage(tx, input.title);
     const doc = await tx.textDocument.findUnique({ where: { wikiPageId: page.id }, select: { id: true } });
-    if (!doc) throw new WikiError("NOT_FOUND", `"${page.title}" has no revisions.`);
+    if (!doc) throw new DomainError("NOT_FOUND", `"${page.title}" has no revisions.`);
     const target = await revisionOrThrow(tx, doc.id, input.number);
     const current = await currentText(tx, doc.id);
     return savePageIn(tx, {
@@ -339,8 +339,8 @@ export async function undoEdit(prisma: PrismaClient, input: { title: string; num
   return prisma.$transaction(async (tx) => {
     const page = await livePage(tx, input.title);
     const doc = await tx.textDocument.findUnique({ where: { wikiPageId: page.id }, select: { id: true } });
-    if (!doc) throw new WikiError("NOT_FOUND", `"${page.title}" has no revisions.`);
-    if (input.number < 1) throw new WikiError("BAD_REQUEST", "There is no revision 0 to undo.");
+    if (!doc) throw new DomainError("NOT_FOUND", `"${page.title}" has no revisions.`);
+    if (input.number < 1) throw new DomainError("BAD_REQUEST", "There is no revision 0 to undo.");
     await revisionOrThrow(tx, doc.id, input.number);
     const before = input.number === 1 ? "" : (await revisionOrThrow(tx, doc.id, input.number - 1)).body;
     // saveRevisionIn merges base=revision n, mine=revision n-1, theirs=current: exactly the undo.

@@ -1,6 +1,6 @@
 import type { Prisma, PrismaClient, Role } from "@course/db";
 import { diffRevisions, getRevision, listRevisions } from "../revisions/documents";
-import { WikiError } from "./errors";
+import { DomainError } from "../errors";
 import { canEdit, parseWikiTitle } from "./pages";
 import { renderPage, type RenderedPage } from "./render";
 import { CATEGORY_PREFIX, isCategoryKey, keyToTitle, parseTitle, TitleError, wikiPath } from "./titles";
@@ -100,7 +100,7 @@ async function revisionWithAuthor(db: Db, documentId: string, number: number) {
     where: { documentId_number: { documentId, number } },
     select: { body: true, createdAt: true, authorName: true, author: { select: { name: true, email: true } } },
   });
-  if (!row) throw new WikiError("NOT_FOUND", `Revision ${number} of this page does not exist.`);
+  if (!row) throw new DomainError("NOT_FOUND", `Revision ${number} of this page does not exist.`);
   return { body: row.body, createdAt: row.createdAt, author: authorOf(row) };
 }
 
@@ -112,7 +112,7 @@ export async function pageForEdit(db: Db, raw: string, viewer: Viewer) {
 
 async function documentOf(db: Db, raw: string, viewer: Viewer) {
   const { t, page } = await pageRow(db, raw);
-  if (!page || !visible(page, viewer) || !page.document) throw new WikiError("NOT_FOUND", `There is no page "${t.title}".`);
+  if (!page || !visible(page, viewer) || !page.document) throw new DomainError("NOT_FOUND", `There is no page "${t.title}".`);
   return { page, documentId: page.document.id, currentNumber: page.document.currentNumber };
 }
 

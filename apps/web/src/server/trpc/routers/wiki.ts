@@ -1,10 +1,9 @@
-import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import type { PrismaClient } from "@course/db";
 import { RateLimitedError, takeSlot, waitText } from "../../auth/rate-limit";
 import type { PublicUser } from "../../auth/users";
 import { MAX_REVISION_CHARS, MAX_SUMMARY_CHARS } from "../../revisions/documents";
-import { WikiError } from "../../wiki/errors";
+import { paceNewAccount } from "../../wiki/pace";
 import {
   deletePage,
   movePage,
@@ -43,27 +42,6 @@ const revision = z.number().int().min(0).max(10_000_000);
 const reason = z.string().max(MAX_SUMMARY_CHARS).default("");
 const body = z.string().max(MAX_REVISION_CHARS, `A page may hold at most ${MAX_REVISION_CHARS} characters.`);
 
-async function mapErrors<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof WikiError) throw new TRPCError({ code: error.code, message: error.message });
-    if (error instanceof RateLimitedError) throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: error.message, cause: error });
-    throw error;
-  }
-}
-
-/** Accounts younger than this write at a limited pace (a spam account cannot rewrite the wiki in a minute). */
-export const NEW_ACCOUNT_DAYS = 3;
-export const NEW_ACCOUNT_EDITS = { maxAttempts: 10, windowMinutes: 10 };
-
-async function paceNewAccount(prisma: PrismaClient, user: PublicUser) {
-  if (user.role !== "student") return;
-  const account = await prisma.user.findUnique({ where: { id: user.id }, select: { createdAt: true } });
-  if (!account || Date.now() - account.createdAt.getTime() > NEW_ACCOUNT_DAYS * 86_400_000) return;
-  await takeSlot(prisma, `wiki-edit:${user.id}`, "wiki-edit:", NEW_ACCOUNT_EDITS, (wait) => `New accounts may save ${NEW_ACCOUNT_EDITS.maxAttempts} wiki edits in ${NEW_ACCOUNT_EDITS.windowMinutes} minutes. Try again in ${waitText(wait)}.`);
-}
-
 const viewer = (user: PublicUser | null): Viewer => ({ id: user?.id ?? null, role: user?.role ?? null });
 const actor = (user: PublicUser): WikiActor => ({ id: user.id, name: user.name ?? user.email.split("@")[0]!, role: user.role });
 
@@ -71,10 +49,10 @@ export const wikiRouter = createTRPCRouter({
   /** A page as readers see it (rendered, with its table of contents), or an old revision of it. */
   page: publicProcedure
     .input(z.object({ title, revision: revision.optional() }))
-    .query(({ ctx, input }) => mapErrors(() => viewPage(ctx.db.prisma, input.title, viewer(ctx.user), { revision: input.revision }))),
+    .query(({ ctx, input }) => viewPage(ctx.db.prisma, input.title, viewer(ctx.user), { revision: input.revision })),
 
   /** The current text and its revision number, for the editor. */
-  forEdit: publicProcedure.input(z.object({ title })).query(({ ctx, input }) => mapErrors(() => pageForEdit(ctx.db.prisma, input.title, viewer(ctx.user)))),
+  forEdit: publicProcedure.input(z.object({ title })).query(({ ctx, input }) => pageForEdit(ctx.db.prisma, input.title, viewer(ctx.user))),
 
   /** The editor's live preview: the same pipeline and red links as the page. */
   preview: protectedProcedure.input(z.object({ body })).mutation(async ({ ctx, input }) => {
@@ -85,19 +63,17 @@ export const wikiRouter = createTRPCRouter({
   /** Saves a page (creating it when new): saved, merged, unchanged, or a conflict holding the text sent. */
   save: protectedProcedure
     .input(z.object({ title, body, summary: reason, minor: z.boolean().default(false), baseRevision: revision }))
-    .mutation(({ ctx, input }) =>
-      mapErrors(async () => {
-        await paceNewAccount(ctx.db.prisma, ctx.user);
-        return savePage(ctx.db.prisma, { title: input.title, body: input.body, summary: input.summary, minor: input.minor, baseRevision: input.baseRevision, author: actor(ctx.user) });
-      }),
-    ),
+    .mutation(async ({ ctx, input }) => {
+      await paceNewAccount(ctx.db.prisma, ctx.user);
+      return savePage(ctx.db.prisma, { title: input.title, body: input.body, summary: input.summary, minor: input.minor, baseRevision: input.baseRevision, author: actor(ctx.user) });
+    }),
 
-  history: publicProcedure.input(z.object({ title })).query(({ ctx, input }) => mapErrors(() => pageHistory(ctx.db.prisma, input.title, viewer(ctx.user)))),
+  history: publicProcedure.input(z.object({ title })).query(({ ctx, input }) => pageHistory(ctx.db.prisma, input.title, viewer(ctx.user))),
   diff: publicProcedure
     .input(z.object({ title, from: revision, to: revision }))
-    .query(({ ctx, input }) => mapErrors(() => pageDiff(ctx.db.prisma, input.title, input.from, input.to, viewer(ctx.user)))),
-  info: publicProcedure.input(z.object({ title })).query(({ ctx, input }) => mapErrors(() => pageInfo(ctx.db.prisma, input.title, viewer(ctx.user)))),
-  whatLinksHere: publicProcedure.input(z.object({ title })).query(({ ctx, input }) => mapErrors(() => whatLinksHere(ctx.db.prisma, input.title, viewer(ctx.user)))),
+    .query(({ ctx, input }) => pageDiff(ctx.db.prisma, input.title, input.from, input.to, viewer(ctx.user))),
+  info: publicProcedure.input(z.object({ title })).query(({ ctx, input }) => pageInfo(ctx.db.prisma, input.title, viewer(ctx.user))),
+  whatLinksHere: publicProcedure.input(z.object({ title })).query(({ ctx, input }) => whatLinksHere(ctx.db.prisma, input.title, viewer(ctx.user))),
   allPages: publicProcedure.query(({ ctx }) => allPages(ctx.db.prisma)),
   log: publicProcedure.query(({ ctx }) => wikiLog(ctx.db.prisma)),
 
@@ -115,30 +91,28 @@ export const wikiRouter = createTRPCRouter({
   })),
   watch: protectedProcedure
     .input(z.object({ title, watch: z.boolean() }))
-    .mutation(({ ctx, input }) => mapErrors(() => setWatch(ctx.db.prisma, { title: input.title, userId: ctx.user.id, watch: input.watch }))),
+    .mutation(({ ctx, input }) => setWatch(ctx.db.prisma, { title: input.title, userId: ctx.user.id, watch: input.watch })),
 
   revert: protectedProcedure
     .input(z.object({ title, revision: revision.min(1) }))
-    .mutation(({ ctx, input }) => mapErrors(() => revertPage(ctx.db.prisma, { title: input.title, number: input.revision, author: actor(ctx.user) }))),
+    .mutation(({ ctx, input }) => revertPage(ctx.db.prisma, { title: input.title, number: input.revision, author: actor(ctx.user) })),
   undo: protectedProcedure
     .input(z.object({ title, revision: revision.min(1) }))
-    .mutation(({ ctx, input }) => mapErrors(() => undoEdit(ctx.db.prisma, { title: input.title, number: input.revision, author: actor(ctx.user) }))),
+    .mutation(({ ctx, input }) => undoEdit(ctx.db.prisma, { title: input.title, number: input.revision, author: actor(ctx.user) })),
   move: protectedProcedure
     .input(z.object({ title, to: title, reason }))
-    .mutation(({ ctx, input }) =>
-      mapErrors(async () => {
-        await paceNewAccount(ctx.db.prisma, ctx.user);
-        return movePage(ctx.db.prisma, { from: input.title, to: input.to, reason: input.reason, actor: actor(ctx.user) });
-      }),
-    ),
+    .mutation(async ({ ctx, input }) => {
+      await paceNewAccount(ctx.db.prisma, ctx.user);
+      return movePage(ctx.db.prisma, { from: input.title, to: input.to, reason: input.reason, actor: actor(ctx.user) });
+    }),
   protect: roleProcedure("grader")
     .input(z.object({ title, level: z.enum(PROTECTION_LEVELS), reason }))
-    .mutation(({ ctx, input }) => mapErrors(() => protectPage(ctx.db.prisma, { title: input.title, level: input.level, reason: input.reason, actor: actor(ctx.user) }))),
+    .mutation(({ ctx, input }) => protectPage(ctx.db.prisma, { title: input.title, level: input.level, reason: input.reason, actor: actor(ctx.user) })),
   delete: roleProcedure("admin")
     .input(z.object({ title, reason }))
-    .mutation(({ ctx, input }) => mapErrors(() => deletePage(ctx.db.prisma, { title: input.title, reason: input.reason, actor: actor(ctx.user) }))),
+    .mutation(({ ctx, input }) => deletePage(ctx.db.prisma, { title: input.title, reason: input.reason, actor: actor(ctx.user) })),
   restore: roleProcedure("admin")
     .input(z.object({ title, reason }))
-    .mutation(({ ctx, input }) => mapErrors(() => restorePage(ctx.db.prisma, { title: input.title, reason: input.reason, actor: actor(ctx.user) }))),
+    .mutation(({ ctx, input }) => restorePage(ctx.db.prisma, { title: input.title, reason: input.reason, actor: actor(ctx.user) })),
 });
 
