@@ -120,8 +120,7 @@ export async function savePageIn(tx: Tx, input: SavePageInput): Promise<SavePage
   assertCanEdit(input.author, page);
 
   const documentId = await documentOf(tx, page.id);
-  let result;
-  result = await saveRevisionIn(tx, {
+  const result = await saveRevisionIn(tx, {
     documentId,
     baseNumber: input.baseRevision,
     body: input.body,

@@ -1,6 +1,4 @@
 import { z } from "zod";
-import type { PrismaClient } from "@course/db";
-import { RateLimitedError, takeSlot, waitText } from "../../auth/rate-limit";
 import type { PublicUser } from "../../auth/users";
 import { MAX_REVISION_CHARS, MAX_SUMMARY_CHARS } from "../../revisions/documents";
 import { paceNewAccount } from "../../wiki/pace";
