@@ -67,8 +67,11 @@ export function serializePage(page: PageFile): string {
   if (meta.categories !== undefined) front.categories = [...meta.categories];
   if (meta.protection !== undefined) front.protection = { ...meta.protection };
   if (meta.revision !== undefined) {
-    const { timestamp, ...rest } = meta.revision;
-    front.revision = { ...rest, ...(timestamp === undefined ? {} : { timestamp: timestamp.toISOString() }) };
+    const { number, author, timestamp, summary, minor } = meta.revision;
+    // Fixed key order, absent keys left out, so that files diff well.
+    front.revision = Object.fromEntries(
+      Object.entries({ number, author, timestamp: timestamp?.toISOString(), summary, minor }).filter(([, v]) => v !== undefined),
+    );
   }
   if (meta.revisions !== undefined) front.revisions = meta.revisions;
   const checked = frontMatterSchema.safeParse(front);
@@ -117,12 +120,7 @@ function issueError(file: string, error: z.ZodError): PageFileError {
     const prefix = issue.path.length > 0 ? `${issue.path.join(".")}.` : "";
     return new PageFileError(file, `${prefix}${issue.keys[0]}`, "is not a known field");
   }
-  const field = issue.path.length > 0 ? issue.path.join(".") : undefined;
-  const detail = issue.message.startsWith("Invalid input: expected") && issue.path.length > 0 && isMissing(error, issue.path) ? "is required" : issue.message;
-  return new PageFileError(file, field ?? "(front matter)", detail);
-}
-
-function isMissing(error: z.ZodError, path: PropertyKey[]): boolean {
-  const issue = error.issues[0]!;
-  return issue.code === "invalid_type" && "input" in issue && issue.input === undefined && path.length > 0;
+  const field = issue.path.length > 0 ? issue.path.join(".") : "(front matter)";
+  const missing = issue.code === "invalid_type" && /received undefined$/.test(issue.message);
+  return new PageFileError(file, field, missing ? "is required" : issue.message);
 }

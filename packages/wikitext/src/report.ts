@@ -75,7 +75,7 @@ export function formatImportReport(report: ImportReport, namespaceNames: Readonl
     .map(([ns, n]) => [Number(ns), n] as const)
     .sort((a, b) => a[0] - b[0]);
   if (namespaces.length > 0) {
-    sections.push(table(["namespace", "pages"], namespaces.map(([ns, n]) => [`${ns} ${namespaceNames.get(ns) ?? (ns === 0 ? "(main)" : "")}`.trim(), n])));
+    sections.push(table(["namespace", "pages"], namespaces.map(([ns, n]) => [`${ns} ${namespaceNames.get(ns) || (ns === 0 ? "(main)" : "")}`.trim(), n])));
   }
   const kinds = Object.entries(report.unconverted).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
   if (kinds.length > 0) {
