@@ -24,7 +24,8 @@ const PRODUCED = new Set(
 
 describe("plain text survives conversion", () => {
   it("shows a line without wiki markup exactly as written, markdown syntax and all", () => {
-    const alphabet = fc.constantFrom(..."ab .,:!?()*_`]<>|~#+-=\\/@$%^".split(""));
+    // Letters that make no HTML tag MediaWiki knows (`<b>` is markup, `<x>` is text), nor a URL scheme.
+    const alphabet = fc.constantFrom(..."xy .,:!?()*_`]<>|~#+-=\\/@$%^".split(""));
     const line = fc.array(alphabet, { minLength: 1, maxLength: 60 }).map((chars) => `x ${chars.join("")}`);
     fc.assert(
       fc.property(line, (text) => {
