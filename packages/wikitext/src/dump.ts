@@ -88,6 +88,9 @@ const CHUNK = 64 * 1024;
  */
 export async function* readMediaWikiDump(input: Readable | string, options: ReadDumpOptions = {}): AsyncGenerator<DumpPage> {
   const reader = new DumpReader(options);
+  if (typeof input === "string" && !input.includes("<") && input.trim() !== "" && input.length < 4096) {
+    throw new TypeError(`readMediaWikiDump takes the XML text or a stream, not a path: pass fs.createReadStream(${JSON.stringify(input)})`);
+  }
   if (typeof input === "string") {
     for (let i = 0; i < input.length; i += CHUNK) {
       reader.write(input.slice(i, i + CHUNK));

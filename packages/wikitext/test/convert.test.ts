@@ -55,7 +55,8 @@ describe("internal links", () => {
     expect(md("[[training tips]]", { capitalLinks: false })).toBe("[[training tips]]");
   });
   it("turns underscores into spaces", () => {
-    expect(md("[[Training_tips]]")).toBe("[[Training tips|Training tips]]".replace("[[Training tips|Training tips]]", "[[Training tips]]"));
+    expect(md("[[Training_tips]]")).toBe("[[Training tips]]");
+    expect(md("[[Training_tips|tips]]")).toBe("[[Training tips|tips]]");
   });
   it("takes the link trail into the label", () => {
     expect(md("[[Notebook]]s")).toBe("[[Notebook|Notebooks]]");
@@ -147,7 +148,8 @@ describe("lists", () => {
 describe("code", () => {
   it("converts <code> to a code span, literally", () => {
     expect(md("Run <code>x = a*b</code> now")).toBe("Run `x = a*b` now");
-    expect(md("<code>a `tick`</code>")).toBe("``a `tick` ``".replace("``a `tick` ``", "`` a `tick` ``"));
+    expect(md("<code>a `tick`</code>")).toBe("`` a `tick` ``");
+    expect(html("<code>a `tick`</code>")).toBe("<p><code>a `tick`</code></p>");
   });
   it("decodes entities in <code> and <pre>, as MediaWiki shows them", () => {
     expect(md("<code>&lt;div&gt;</code>")).toBe("`<div>`");
@@ -188,7 +190,8 @@ describe("tables", () => {
     expect(md('{| class="wikitable"\n! A !! B\n|-\n| 1 || 2\n|-\n| 3 || 4\n|}')).toBe("| A | B |\n| --- | --- |\n| 1 | 2 |\n| 3 | 4 |");
   });
   it("gives a table without a header an empty one, and pads short rows", () => {
-    expect(md("{|\n| a || b\n|-\n| c\n|}")).toBe("|  |  |\n| --- | --- |\n| a | b |\n| c |  |".replace(/ {2}\|/g, " |"));
+    expect(md("{|\n| a || b\n|-\n| c\n|}")).toBe("| | |\n| --- | --- |\n| a | b |\n| c | |");
+    expect(html("{|\n| a || b\n|-\n| c\n|}")).toContain("<td>c</td>");
   });
   it("keeps the caption as a paragraph, drops cell styles, bolds row headers", () => {
     expect(md('{|\n|+ Results\n! Run !! Loss\n|-\n! first\n| style="color:red" | 0.1\n|}')).toBe(

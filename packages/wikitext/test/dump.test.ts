@@ -159,6 +159,10 @@ describe("readMediaWikiDump errors", () => {
     expect((await failure("")).message).toBe("MediaWiki dump, line 1, column 1: malformed XML: document must contain a root element.");
   });
 
+  it("says how to read a file when given a path instead of XML", async () => {
+    await expect(collect("dump.xml")).rejects.toThrow('not a path: pass fs.createReadStream("dump.xml")');
+  });
+
   it("names the page and field of a page without a title or with a bad timestamp", async () => {
     expect((await failure(dump("<page><ns>0</ns></page>"))).message).toContain("has no <title>");
     expect((await failure(dump(`<page><title>A</title><ns>0</ns>${revision(1, "yesterday", "x")}</page>`))).message).toContain(

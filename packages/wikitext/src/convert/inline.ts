@@ -29,7 +29,7 @@ export interface InlineContext {
 type Item = { t: "text"; v: string } | { t: "raw"; v: string } | { t: "q"; n: number };
 
 const URL_SCHEMES = "(?:https?|ftps?|sftp|mailto|irc|ircs|news|nntp|gopher|telnet|ssh|git|svn|xmpp|sip|sips|tel|sms|geo|magnet|urn):";
-const EXTERNAL_LINK = new RegExp(`\\[((?:${URL_SCHEMES}|//)[^\\s\\]<>"\\[]+)(?:[ \\t]+([^\\]\\n]*))?\\]`, "iy");
+const EXTERNAL_LINK = new RegExp(`\\[((?:${URL_SCHEMES}|//)[^\\s\\]<>"\\[]+)(?:[ \\t]+([^\\]\\n]{0,2000}))?\\]`, "iy");
 const BARE_URL = /(?:https?|ftps?):\/\/[^\s<>[\]"{}|\\^`\uE000]+/iy;
 const HTML_TAG = /<(\/?)([a-zA-Z][a-zA-Z0-9]*)\b[^<>]*?(\/?)>/y;
 const QUOTES = /'{2,}/y;
@@ -72,6 +72,7 @@ function tokenize(text: string, ctx: InlineContext, place: InlinePlace, line: nu
     flush();
     items.push(place === "label" ? { t: "text", v } : { t: "raw", v });
   };
+  const links = text.includes("[[") ? linkEnds(text) : new Map<number, number>();
   let i = 0;
   while (i < text.length) {
     const c = text[i]!;
@@ -86,7 +87,7 @@ function tokenize(text: string, ctx: InlineContext, place: InlinePlace, line: nu
       continue;
     }
     if (c === "[" && text[i + 1] === "[") {
-      const end = linkEnd(text, i);
+      const end = links.get(i);
       if (end !== undefined) {
         const inner = text.slice(i + 2, end - 2);
         const trail = /^[a-z]+/.exec(text.slice(end))?.[0] ?? "";
@@ -175,22 +176,24 @@ function renderSpan(span: Span, ctx: InlineContext, place: InlinePlace): string 
   }
 }
 
-/** Index just after the `]]` closing the `[[` at `start` (nested `[[...]]` in image captions counted). */
-function linkEnd(text: string, start: number): number | undefined {
-  let depth = 0;
-  let i = start;
-  while (i < text.length) {
-    if (text.startsWith("[[", i)) {
-      depth++;
-      i += 2;
-    } else if (text.startsWith("]]", i)) {
-      depth--;
-      i += 2;
-      if (depth === 0) return i;
-    } else if (text[i] === "\n") return undefined;
-    else i++;
+/**
+ * For each `[[` that closes on its line, the index just after its `]]` (nested `[[...]]` in image captions
+ * counted), in one pass so that a line full of unclosed brackets stays linear.
+ */
+function linkEnds(text: string): Map<number, number> {
+  const ends = new Map<number, number>();
+  const stack: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === "\n") stack.length = 0;
+    else if (text[i] === "[" && text[i + 1] === "[") {
+      stack.push(i);
+      i++;
+    } else if (text[i] === "]" && text[i + 1] === "]" && stack.length > 0) {
+      ends.set(stack.pop()!, i + 2);
+      i++;
+    }
   }
-  return undefined;
+  return ends;
 }
 
 /** Splits on `|` outside nested `[[...]]`. */
@@ -238,9 +241,12 @@ interface LinkResult {
 }
 
 function internalLink(inner: string, trail: string, ctx: InlineContext, place: InlinePlace, line: number): LinkResult | undefined {
+  // A title has no brackets, braces or angle brackets: checked up to the first `|` before splitting the rest.
+  const stop = inner.search(/[|[\]{}<>\uE000]/);
+  if (stop !== -1 && inner[stop] !== "|") return undefined;
   const parts = splitPipes(inner);
   let target = parts[0]!.trim();
-  if (!target || /[<>{}[\]]/.test(target.replace(/\uE000\d+\uE001/g, ""))) return undefined;
+  if (!target) return undefined;
   const leadingColon = target.startsWith(":");
   if (leadingColon) target = target.slice(1).trim();
   const capital = ctx.options.capitalLinks ?? true;

@@ -36,6 +36,7 @@ const PRE = /<pre(?:\s[^>]*)?>([\s\S]*?)<\/pre\s*>/iy;
 const HIGHLIGHT = /<(syntaxhighlight|source)(\s[^>]*)?>([\s\S]*?)<\/\1\s*>/iy;
 const CODE = /<(code|tt)(?:\s[^>]*)?>([\s\S]*?)<\/\1\s*>/iy;
 const EXTENSION = new RegExp(`<(${EXTENSION_TAGS.join("|")})(?:\\s[^>]*?)?(?:/>|>[\\s\\S]*?</\\1\\s*>)`, "iy");
+const SELF_CLOSING = new RegExp(`<(${EXTENSION_TAGS.join("|")})(?:\\s[^>]*?)?/>`, "iy");
 const MAGIC_WORD = /__[A-Z]{2,}__/y;
 const TABLE_START = /[ \t]*\{\|/y;
 const NEXT_SPECIAL = /[<{_\n]/g;
@@ -55,26 +56,30 @@ export function prescan(input: string): Prescanned {
   const src = input.replace(/\r\n?/g, "\n").replace(/[\uE000\uE001]/g, "\uFFFD");
   const spans: Span[] = [];
   const origin: number[] = [1];
-  let out = "";
   let line = 1;
   let p = 0;
+  const braces = braceEnds(src);
+  const closes = closingTags(src);
 
-  const atOutLineStart = () => out === "" || out.endsWith("\n");
+  // Pieces joined at the end, and whether the output is at a line start, tracked rather than read back:
+  // reading a concatenated string flattens it, which made long pages quadratic.
+  const pieces: string[] = [];
+  let outAtLineStart = true;
   const copy = (s: string) => {
     if (s.length === 0) return;
-    if (atOutLineStart()) origin[origin.length - 1] = line;
-    for (const c of s) {
-      if (c === "\n") {
-        line++;
-        origin.push(line);
-      }
+    if (outAtLineStart) origin[origin.length - 1] = line;
+    for (let k = s.indexOf("\n"); k !== -1; k = s.indexOf("\n", k + 1)) {
+      line++;
+      origin.push(line);
     }
-    out += s;
+    pieces.push(s);
+    outAtLineStart = s.endsWith("\n");
   };
   const place = (span: Span, raw: string) => {
-    if (atOutLineStart()) origin[origin.length - 1] = line;
+    if (outAtLineStart) origin[origin.length - 1] = line;
     spans.push(span);
-    out += `${OPEN}${spans.length - 1}${CLOSE}`;
+    pieces.push(`${OPEN}${spans.length - 1}${CLOSE}`);
+    outAtLineStart = false;
     line += count(raw, "\n");
   };
 
@@ -102,17 +107,19 @@ export function prescan(input: string): Prescanned {
         p += m[0].length;
         continue;
       }
-      if ((m = stickyMatch(NOWIKI, src, p))) {
+      const tag = /^<([a-z]+)/i.exec(src.slice(p, p + 20))?.[1]?.toLowerCase() ?? "";
+      const closed = tag !== "" && closes(tag, p);
+      if (closed && (m = stickyMatch(NOWIKI, src, p))) {
         place({ kind: "nowiki", text: decodeEntities(m[1]!) }, m[0]);
         p += m[0].length;
         continue;
       }
-      if ((m = stickyMatch(PRE, src, p))) {
+      if (closed && (m = stickyMatch(PRE, src, p))) {
         place({ kind: "code", code: decodeEntities(stripNowiki(m[1]!)), language: "", block: true, source: m[0] }, m[0]);
         p += m[0].length;
         continue;
       }
-      if ((m = stickyMatch(HIGHLIGHT, src, p))) {
+      if (closed && (m = stickyMatch(HIGHLIGHT, src, p))) {
         const attrs = m[2] ?? "";
         const language = /\blang\s*=\s*["']?([\w+#.-]+)/i.exec(attrs)?.[1] ?? "";
         const block = !/\binline\b/i.test(attrs);
@@ -120,18 +127,18 @@ export function prescan(input: string): Prescanned {
         p += m[0].length;
         continue;
       }
-      if ((m = stickyMatch(CODE, src, p))) {
+      if (closed && (m = stickyMatch(CODE, src, p))) {
         place({ kind: "code", code: decodeEntities(stripNowiki(m[2]!)), language: "", block: false, source: m[0] }, m[0]);
         p += m[0].length;
         continue;
       }
-      if ((m = stickyMatch(EXTENSION, src, p))) {
+      if ((m = stickyMatch(closed ? EXTENSION : SELF_CLOSING, src, p))) {
         place({ kind: "unconverted", construct: `<${m[1]!.toLowerCase()}>`, source: m[0], line }, m[0]);
         p += m[0].length;
         continue;
       }
     } else if (c === "{" && src[p + 1] === "{") {
-      const end = bracesEnd(src, p);
+      const end = braces.get(p);
       if (end !== undefined) {
         const raw = src.slice(p, end);
         place({ kind: "unconverted", construct: braceConstruct(raw), source: raw, line }, raw);
@@ -153,7 +160,7 @@ export function prescan(input: string): Prescanned {
     copy(src.slice(p, next));
     p = next;
   }
-  return { text: out, origin, spans };
+  return { text: pieces.join(""), origin, spans };
 }
 
 /** Index just after a table starting at `start` (at a line start): its `|}` line, nested tables counted. */
@@ -172,27 +179,55 @@ function tableEnd(src: string, start: number): number {
   return src.length;
 }
 
-/** Index just after the `}}` (or `}}}`) closing the `{{` at `start`, or undefined when it never closes. */
-function bracesEnd(src: string, start: number): number | undefined {
-  const stack: number[] = [];
-  let p = start;
+/**
+ * For each `{{` (or `{{{`) that closes, the index just after its `}}` (or `}}}`), found in one pass with a stack so
+ * that a page full of unclosed braces stays linear.
+ */
+function braceEnds(src: string): Map<number, number> {
+  const ends = new Map<number, number>();
+  const stack: Array<{ at: number; size: number }> = [];
+  let nextOpen = -2;
+  let nextClose = -2;
+  let p = 0;
   while (p < src.length) {
+    if (nextOpen !== -1 && nextOpen < p) nextOpen = src.indexOf("{{", p);
+    if (nextClose !== -1 && nextClose < p) nextClose = src.indexOf("}}", p);
+    const next = nextOpen === -1 ? nextClose : nextClose === -1 ? nextOpen : Math.min(nextOpen, nextClose);
+    if (next === -1) break;
+    p = next;
+    const top = stack[stack.length - 1];
     if (src.startsWith("{{{", p) && !src.startsWith("{{{{", p)) {
-      stack.push(3);
+      stack.push({ at: p, size: 3 });
       p += 3;
     } else if (src.startsWith("{{", p)) {
-      stack.push(2);
+      stack.push({ at: p, size: 2 });
       p += 2;
-    } else if (src.startsWith("}}}", p) && stack[stack.length - 1] === 3) {
+    } else if (top?.size === 3 && src.startsWith("}}}", p)) {
       stack.pop();
       p += 3;
-    } else if (src.startsWith("}}", p) && stack[stack.length - 1] === 2) {
+      ends.set(top.at, p);
+    } else if (top?.size === 2 && src.startsWith("}}", p)) {
       stack.pop();
       p += 2;
+      ends.set(top.at, p);
     } else p++;
-    if (stack.length === 0) return p;
   }
-  return undefined;
+  return ends;
+}
+
+/** Whether a closing tag `</name` occurs at or after `from`; cached per tag so repeated unclosed tags stay linear. */
+function closingTags(src: string): (name: string, from: number) => boolean {
+  const next = new Map<string, number>();
+  return (name, from) => {
+    const key = name.toLowerCase();
+    const known = next.get(key);
+    if (known !== undefined && (known === -1 || known >= from)) return known !== -1;
+    const re = new RegExp(`</${key}\\s*>`, "gi");
+    re.lastIndex = from;
+    const found = re.exec(src)?.index ?? -1;
+    next.set(key, found);
+    return found !== -1;
+  };
 }
 
 function braceConstruct(raw: string): string {
