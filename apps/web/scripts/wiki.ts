@@ -56,16 +56,16 @@ async function runImport(source: string): Promise<number> {
   const files = info.isDirectory() ? await readPageFolder(source) : undefined;
   if (files && files.length === 0) throw new UsageError(`${source} holds no .md page files.`);
   const db = await openDatabase(undefined, { migrate: true });
-  let read = 0;
-  const progress = new Progress(() => (files ? undefined : Math.min(1, read / Math.max(1, info.size))));
   let result: WikiImportResult;
   try {
     if (files) {
       let n = 0;
-      const folderProgress = new Progress(() => n / files.length);
-      result = await importPageFiles(db.prisma, files, { onPage: (p) => (n++, folderProgress.page(p)) });
-      folderProgress.done();
+      const progress = new Progress(() => n / files.length);
+      result = await importPageFiles(db.prisma, files, { onPage: (p) => (n++, progress.page(p)) });
+      progress.done();
     } else {
+      let read = 0;
+      const progress = new Progress(() => Math.min(1, read / Math.max(1, info.size)));
       const counted = createReadStream(source).pipe(
         new Transform({
           transform(chunk: Buffer, _encoding, callback) {
