@@ -58,6 +58,16 @@ eachBackend((db) => {
       expect(hit!.titleHtml).toBe("&lt;img src=x onerror=alert(1)&gt; <mark>gradient</mark>");
     });
 
+    it("finds words written after a `<` (code, comparisons), which PostgreSQL's parser would take for a tag", async () => {
+      await indexDocuments(db().prisma, "wiki", [
+        { key: "angle", url: "/wiki/Angle", title: "Vec<Tensor> basics", body: "When a<b the loop stops; <div>wombat</div> and Map<string, number> keep the platypus." },
+      ]);
+      for (const word of ["wombat", "platypus", "tensor"]) {
+        const hits = (await find(word, ["wiki"])).hits.map((h) => h.key);
+        expect(hits, word).toContain("angle");
+      }
+    });
+
     it("finds names that stemming breaks, and typos, by trigram similarity", async () => {
       await indexDocuments(db().prisma, "wiki", [
         { key: "lr", url: "/wiki/lr", title: "Choosing a rate", body: "Run learn.lr_find() first." },
