@@ -59,6 +59,11 @@ export interface FoundVideoTime {
   lesson: string;
   seconds: number;
   href: string;
+  /**
+   * The words of the line the link is on: the text of its paragraph, list item (without nested lists), table cell or
+   * heading, whitespace collapsed (what a lesson's wiki timeline shows beside the video).
+   */
+  line: string;
 }
 export interface FoundQuote {
   /** The attribution as written, e.g. `@alice` or a page title; undefined when none was given. */
