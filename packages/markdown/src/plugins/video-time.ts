@@ -36,13 +36,14 @@ export function videoTimeLink(ctx: RenderContext, lessonName: string, clock: str
 const LINE_BLOCKS = new Set(["p", "li", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd"]);
 const NESTED_LISTS = new Set(["ul", "ol"]);
 
-function lineText(block: Element): string {
+/** The block's words without its nested lists and without the time links' own labels (the time is shown apart). */
+function lineText(block: Element, links: ReadonlyMap<Element, unknown>): string {
   let out = "";
   const stack: Nodes[] = [block];
   while (stack.length) {
     const n = stack.pop()!;
     if (n.type === "text") out += n.value;
-    else if (n.type === "element" && n !== block && NESTED_LISTS.has(n.tagName)) continue;
+    else if (n.type === "element" && n !== block && (NESTED_LISTS.has(n.tagName) || links.has(n))) continue;
     else if ("children" in n) for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]!);
   }
   return out.replace(/\s+/g, " ").trim();
@@ -60,7 +61,7 @@ export function videoTimeLines() {
       if (node.type === "element") {
         const found = ctx.videoTimeLinks.get(node);
         if (found) {
-          found.line = block ? lineText(block) : lineText(node);
+          found.line = block ? lineText(block, ctx.videoTimeLinks) : "";
           continue;
         }
       }

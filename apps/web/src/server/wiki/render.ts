@@ -1,5 +1,6 @@
 import type { Prisma, PrismaClient } from "@course/db";
 import { renderMarkdown, type Rendered } from "@course/markdown";
+import { mediaNameOf } from "../media/store";
 import { categoryName, isCategoryKey, keyOrNull, wikiPath } from "./titles";
 
 type Db = PrismaClient | Prisma.TransactionClient;
@@ -7,7 +8,7 @@ type Db = PrismaClient | Prisma.TransactionClient;
 /** What a page's text says about the wiki: where it redirects, what it links to, its categories. */
 export interface PageAnalysis {
   redirectKey: string | null;
-  /** keys of the pages it links to (not categories), each once */
+  /** keys of the pages it links to (not categories), each once; an image it shows is a link to `File:<name>` */
   linkKeys: string[];
   /** category names ("Training_tips" for `[[Category:Training tips]]`), each once */
   categoryKeys: string[];
@@ -33,6 +34,10 @@ export function analyzePage(body: string): PageAnalysis {
     if (!key) continue;
     if (isCategoryKey(key)) categories.add(categoryName(key));
     else links.add(key);
+  }
+  for (const image of found.images) {
+    const name = mediaNameOf(image.src);
+    if (name) links.add(`File:${name}`);
   }
   const redirectKey = redirectTarget(body);
   if (redirectKey) links.add(redirectKey);
