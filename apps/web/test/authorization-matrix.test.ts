@@ -8,6 +8,7 @@ import type { PublicUser } from "~/server/auth/users";
 import { canReadSubmission } from "~/server/homework/submissions";
 import { claimNextJob } from "~/server/runner/queue";
 import { createRunnerToken } from "~/server/runner/tokens";
+import { deletePage, protectPage, savePage } from "~/server/wiki/pages";
 import { appRouter, createCaller } from "~/server/trpc/root";
 import { eachBackend } from "./support/backends";
 
@@ -109,6 +110,31 @@ const PROCEDURES: Record<string, { input: (f: Fixture) => unknown; expect: Expec
   "grading.historyDiff": { input: (f) => ({ text: { of: "comment", commentId: f.commentId }, from: 0, to: 0 }), expect: GRADERS },
   "grading.myFeedback": { input: (f) => ({ submissionId: f.submissionId }), expect: OWNER_ONLY },
   "grading.requestRegrade": { input: (f) => ({ submissionId: f.submissionId, reason: "Please check cell 1." }), expect: OWNER_ONLY },
+  // The wiki: anyone reads, signed-in users write; "Matrix page" (2 revisions) exists, "Guarded page" is protected for graders.
+  "wiki.page": { input: () => ({ title: "Matrix page" }), expect: PUBLIC },
+  "wiki.forEdit": { input: () => ({ title: "Matrix page" }), expect: PUBLIC },
+  "wiki.history": { input: () => ({ title: "Matrix page" }), expect: PUBLIC },
+  "wiki.diff": { input: () => ({ title: "Matrix page", from: 1, to: 2 }), expect: PUBLIC },
+  "wiki.info": { input: () => ({ title: "Matrix page" }), expect: PUBLIC },
+  "wiki.whatLinksHere": { input: () => ({ title: "Matrix page" }), expect: PUBLIC },
+  "wiki.allPages": { input: () => undefined, expect: PUBLIC },
+  "wiki.log": { input: () => undefined, expect: PUBLIC },
+  "wiki.recentChanges": { input: () => ({ user: "student", hideMinor: true }), expect: PUBLIC },
+  "wiki.preview": { input: () => ({ body: "Some [[Matrix page]] text" }), expect: SIGNED_IN },
+  "wiki.save": { input: () => ({ title: "Matrix page", body: "Edited.", baseRevision: 2 }), expect: SIGNED_IN },
+  "wiki.watchlist": { input: () => undefined, expect: SIGNED_IN },
+  "wiki.watch": { input: () => ({ title: "Matrix page", watch: true }), expect: SIGNED_IN },
+  "wiki.revert": { input: () => ({ title: "Matrix page", revision: 1 }), expect: SIGNED_IN },
+  "wiki.undo": { input: () => ({ title: "Matrix page", revision: 2 }), expect: SIGNED_IN },
+  "wiki.move": { input: () => ({ title: "Matrix page", to: "Moved matrix page", reason: "test" }), expect: SIGNED_IN },
+  // A protected page: signed-in students pass the role check and are refused by the page's protection.
+  "wiki.save#protected": {
+    input: () => ({ title: "Guarded page", body: "Changed.", baseRevision: 1 }),
+    expect: { ...GRADERS, student: "FORBIDDEN", otherStudent: "FORBIDDEN" },
+  },
+  "wiki.protect": { input: () => ({ title: "Matrix page", level: "grader", reason: "test" }), expect: GRADERS },
+  "wiki.delete": { input: () => ({ title: "Matrix page", reason: "test" }), expect: ADMINS },
+  "wiki.restore": { input: () => ({ title: "Deleted page", reason: "test" }), expect: ADMINS },
 };
 
 const RUNNER_ONLY: Expectations = { anonymous: "UNAUTHORIZED", runner: "ok", student: "UNAUTHORIZED", otherStudent: "UNAUTHORIZED", grader: "UNAUTHORIZED", admin: "UNAUTHORIZED" };
@@ -179,6 +205,11 @@ const ROUTES: Record<string, RouteCall | { skip: string }> = {
     params: (f) => ({ id: f.runningJobId }),
     expect: RUNNER_ONLY,
   },
+  "api/wiki/raw/[...title]/route.ts GET": {
+    request: (_f, headers) => new Request(url("/api/wiki/raw/Matrix_page"), { headers }),
+    params: () => ({ title: ["Matrix_page"] }),
+    expect: PUBLIC,
+  },
   // Public downloads outside /api: the same for everyone.
   "homework/[slug]/template.ipynb/route.ts GET": { request: (_f, headers) => new Request(url("/homework/open-hw/template.ipynb"), { headers }), params: () => ({ slug: "open-hw" }), expect: PUBLIC },
   "api/notebooks/[...path]/route.ts GET": { request: (_f, headers) => new Request(url("/api/notebooks/lesson-1.ipynb"), { headers }), params: () => ({ path: ["lesson-1.ipynb"] }), expect: PUBLIC },
@@ -203,6 +234,10 @@ const PAGES: Record<string, "public" | "student" | "grader" | "admin"> = {
   "leaderboard/[slug]/page.tsx": "public",
   "notebooks/[...path]/page.tsx": "public",
   "search/page.tsx": "public",
+  // The wiki's pages read through the wiki router's procedures (each in the matrix above); Special:Watchlist asks
+  // anonymous visitors to sign in instead of calling wiki.watchlist.
+  "wiki/page.tsx": "public",
+  "wiki/[...title]/page.tsx": "public",
   "account/page.tsx": "student",
   "notifications/page.tsx": "student",
   "homework/submissions/[id]/page.tsx": "student",
@@ -228,7 +263,7 @@ const outcomeOfStatus = (status: number): Outcome | `HTTP ${number}` =>
 
 describe("every procedure, route handler and page has an entry", () => {
   it("lists every tRPC procedure of the app router", () => {
-    expect(Object.keys(appRouter._def.procedures).sort()).toEqual(Object.keys(PROCEDURES).sort());
+    expect(Object.keys(appRouter._def.procedures).sort()).toEqual([...new Set(Object.keys(PROCEDURES).map((name) => name.split("#")[0]!))].sort());
   });
 
   it("lists every route handler file and exported method", async () => {
@@ -276,6 +311,14 @@ eachBackend((db) => {
     const claimed = await claimNextJob(prisma, runner.record.id);
     expect(claimed?.id).toBe(job.id);
     await prisma.job.create({ data: { notebook: notebookText(), benchmarkId: "dogscats" } }); // for the claim endpoint
+    const wikiAuthor = { id: student.id, name: "student", role: "student" as const };
+    const wikiAdmin = { id: admin.id, name: "admin", role: "admin" as const };
+    await savePage(prisma, { title: "Matrix page", body: "First.\n", baseRevision: 0, author: wikiAuthor });
+    await savePage(prisma, { title: "Matrix page", body: "First.\n\nSecond.\n", baseRevision: 1, author: wikiAuthor });
+    await savePage(prisma, { title: "Guarded page", body: "Kept.\n", baseRevision: 0, author: wikiAdmin });
+    await protectPage(prisma, { title: "Guarded page", level: "grader", reason: "", actor: wikiAdmin });
+    await savePage(prisma, { title: "Deleted page", body: "Gone.\n", baseRevision: 0, author: wikiAdmin });
+    await deletePage(prisma, { title: "Deleted page", reason: "", actor: wikiAdmin });
     return { users: { admin, student, otherStudent, grader }, submissionId: sub.id, regradeId: regrade.id, commentId: comment.id, runnerToken: runner.token, runnerId: runner.record.id, runningJobId: job.id };
   }
   const userOf = (f: Fixture, actor: Actor): PublicUser | null => (actor === "anonymous" || actor === "runner" ? null : f.users[actor]);
@@ -285,7 +328,7 @@ eachBackend((db) => {
     it.each(cases)("%s as %s: %s", async (name, actor, expected) => {
       const f = await fixture();
       const caller = createCaller({ db: db(), user: userOf(f, actor), ip: "127.0.0.1" });
-      const call = name.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller) as (input: unknown) => Promise<unknown>;
+      const call = name.split("#")[0]!.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller) as (input: unknown) => Promise<unknown>;
       const outcome = await call(PROCEDURES[name]!.input(f)).then(
         () => "ok",
         (error: unknown) => (error instanceof TRPCError ? error.code : `unexpected: ${String(error)}`),

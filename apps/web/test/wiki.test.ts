@@ -122,6 +122,7 @@ eachBackend((get: () => Database, backend: string) => {
       expect(recent.map((c) => [c.key, c.number])).toEqual([["Page", 3], ["Page", 2], ["Page", 1]]);
       expect((await changes(prisma, anon, { hideMinor: true })).map((c) => c.number)).toEqual([2, 1]);
       expect((await changes(prisma, anon, { authorId: bob.id! })).map((c) => c.number)).toEqual([3]);
+      expect((await changes(prisma, anon, { byName: "ann" })).map((c) => c.number)).toEqual([2, 1]);
       const info = await pageInfo(prisma, "Page", anon);
       expect(info).toMatchObject({ revisions: 3, editors: 2, watchers: 2, created: { by: "ann" }, lastEdit: { by: "bob" } });
     });
@@ -263,8 +264,37 @@ eachBackend((get: () => Database, backend: string) => {
       // An importer's edit: an author without an account here, at the edit's own time.
       const at = new Date("2019-03-04T05:06:07Z");
       saved(await savePage(prisma, { title: "Imported", body: "Old text.", baseRevision: 0, author: { id: null, name: "Jeremy", role: "admin" }, at }));
-      const [row] = await changes(prisma, anon, { authorName: "Jeremy" });
+      const [row] = await changes(prisma, anon, { byName: "Jeremy" });
       expect(row).toMatchObject({ key: "Imported", author: "Jeremy", createdAt: at, authorId: null });
+    });
+  });
+});
+
+eachBackend((get: () => Database) => {
+  describe("wiki router", () => {
+    it("paces new students' edits (RateLimitedError as TOO_MANY_REQUESTS); graders are not paced", async () => {
+      const { prisma } = get();
+      const { createCaller } = await import("~/server/trpc/root");
+      const student = await prisma.user.create({ data: { email: "new@example.com", name: "newbie" }, select: { id: true, email: true, name: true, role: true } });
+      const caller = createCaller({ db: get(), user: student, ip: "127.0.0.1" });
+      const { NEW_ACCOUNT_EDITS } = await import("~/server/trpc/routers/wiki");
+      let base = 0;
+      for (let i = 0; i < NEW_ACCOUNT_EDITS.maxAttempts; i++) {
+        const r = await caller.wiki.save({ title: "Paced", body: `edit ${i}\n`, baseRevision: base });
+        if (r.status === "saved") base = r.number;
+      }
+      const refused = await caller.wiki.save({ title: "Paced", body: "one more\n", baseRevision: base }).then(
+        () => "saved",
+        (e: { code?: string; message: string }) => `${e.code}: ${e.message}`,
+      );
+      expect(refused).toMatch(/^TOO_MANY_REQUESTS: New accounts may save 10 wiki edits in 10 minutes\. Try again in \d+ minutes?\.$/);
+      const grader = await prisma.user.create({ data: { email: "g@example.com", name: "g", role: "grader" }, select: { id: true, email: true, name: true, role: true } });
+      const graderCaller = createCaller({ db: get(), user: grader, ip: "127.0.0.1" });
+      for (let i = 0; i < NEW_ACCOUNT_EDITS.maxAttempts + 1; i++) {
+        const r = await graderCaller.wiki.save({ title: "Paced", body: `grader ${i}\n`, baseRevision: base });
+        expect(r.status).toBe("saved");
+        if (r.status === "saved") base = r.number;
+      }
     });
   });
 });

@@ -56,6 +56,7 @@ export function Nav() {
     { href: "/", label: "Lessons" },
     { href: "/homework", label: "Homework" },
     { href: "/leaderboard", label: "Leaderboards" },
+    { href: "/wiki", label: "Wiki" },
   ];
   if (user) {
     links.push({ href: "/notifications", label: <>Notifications <HeaderUnreadBadge /></> });

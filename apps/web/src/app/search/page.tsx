@@ -4,6 +4,9 @@ import { SearchBox } from "~/components/search/search-box";
 import { SearchResults } from "~/components/search/search-results";
 import styles from "~/components/search/search.module.css";
 import { searchInput } from "~/server/search";
+import { redirect } from "next/navigation";
+import { exactTitleMatch } from "~/server/wiki/read";
+import { getDb } from "~/server/db";
 import { api } from "~/trpc/server";
 
 export const metadata: Metadata = { title: "Search" };
@@ -20,6 +23,11 @@ export default async function SearchPage({ searchParams }: { searchParams: Param
   const page = Math.min(500, Math.max(1, Number.parseInt(first(params.page), 10) || 1));
   const input = { q, limit: PER_PAGE, offset: (page - 1) * PER_PAGE };
   const checked = q ? searchInput.safeParse(input) : null;
+  // Typing a wiki page's exact title opens the page (MediaWiki's "Go"); `fulltext=1` searches instead.
+  if (checked?.success && page === 1 && !first(params.fulltext)) {
+    const target = await exactTitleMatch((await getDb()).prisma, q);
+    if (target) redirect(target as Route);
+  }
   const result = checked?.success ? await (await api()).search.query(input) : null;
   const pageHref = (n: number) => `/search?${new URLSearchParams({ q, page: String(n) })}` as Route;
   const pages = result ? Math.ceil(result.total / PER_PAGE) : 0;

@@ -12,7 +12,7 @@ export function SearchBox({ defaultValue = "", autoFocus = false }: { defaultVal
         className={styles.input}
         type="search"
         name="q"
-        placeholder="Search lessons and transcripts"
+        placeholder="Search the course and wiki"
         defaultValue={defaultValue}
         maxLength={200}
         autoFocus={autoFocus}

@@ -73,13 +73,27 @@ export function signUpKey(ip: string | undefined): string {
 
 /** Throws RateLimitedError when this address has created too many accounts in the window; else counts this one. */
 export async function takeSignUpSlot(prisma: PrismaClient, ip: string | undefined, policy: RateLimitPolicy, now = new Date()) {
-  const key = signUpKey(ip);
-  const wait = await minutesUntilFree(prisma, key, policy.maxAttempts, policy.windowMinutes, now);
-  if (wait !== undefined) {
-    throw new RateLimitedError(wait, `Too many accounts were created from your network recently. Try again in ${minutes(wait)}.`);
-  }
-  await record(prisma, [key], ["signup:"], policy.windowMinutes, now);
+  await takeSlot(prisma, signUpKey(ip), "signup:", policy, (wait) => `Too many accounts were created from your network recently. Try again in ${minutes(wait)}.`, now);
 }
+
+/**
+ * Any other limit: throws RateLimitedError with `message` when `key` (which starts with its namespace `prefix`) has
+ * had `policy.maxAttempts` events in the window; else counts this one.
+ */
+export async function takeSlot(
+  prisma: PrismaClient,
+  key: string,
+  prefix: string,
+  policy: RateLimitPolicy,
+  message: (wait: number) => string,
+  now = new Date(),
+) {
+  const wait = await minutesUntilFree(prisma, key, policy.maxAttempts, policy.windowMinutes, now);
+  if (wait !== undefined) throw new RateLimitedError(wait, message(wait));
+  await record(prisma, [key], [prefix], policy.windowMinutes, now);
+}
+
+export const waitText = minutes;
 
 export async function clearFailedSignIns(prisma: PrismaClient, emailKey: string) {
   await prisma.signInAttempt.deleteMany({ where: { key: emailKey } });

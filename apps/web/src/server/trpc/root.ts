@@ -10,6 +10,7 @@ import { notificationsRouter } from "./routers/notifications";
 import { operationsRouter } from "./routers/operations";
 import { progressRouter } from "./routers/progress";
 import { searchRouter } from "./routers/search";
+import { wikiRouter } from "./routers/wiki";
 
 export const appRouter = createTRPCRouter({
   auth: authRouter,
@@ -22,6 +23,7 @@ export const appRouter = createTRPCRouter({
   operations: operationsRouter,
   grading: gradingRouter,
   search: searchRouter,
+  wiki: wikiRouter,
   lessonWiki: lessonWikiRouter,
 });
 

@@ -200,7 +200,7 @@ export interface ChangeRow {
 export async function changes(
   db: Db,
   viewer: Viewer,
-  filter: { authorId?: string; authorName?: string; hideMinor?: boolean; watchedBy?: string; limit?: number } = {},
+  filter: { authorId?: string; authorName?: string; byName?: string; hideMinor?: boolean; watchedBy?: string; limit?: number } = {},
 ): Promise<ChangeRow[]> {
   const where: Prisma.RevisionWhereInput = {
     document: {
@@ -213,6 +213,8 @@ export async function changes(
     ...(filter.hideMinor ? { minor: false } : {}),
     ...(filter.authorId ? { authorId: filter.authorId } : {}),
     ...(filter.authorName ? { authorId: null, authorName: filter.authorName } : {}),
+    // Special:Contributions/<name>: accounts with that display name, and imported edits under it
+    ...(filter.byName ? { OR: [{ author: { name: filter.byName } }, { authorId: null, authorName: filter.byName }] } : {}),
   };
   const rows = await db.revision.findMany({
     where,

@@ -1,0 +1,389 @@
+import type { Metadata, Route } from "next";
+import Link from "next/link";
+import { notFound, redirect } from "next/navigation";
+import { TRPCError } from "@trpc/server";
+import { MarkReadOnOpen } from "~/components/homework/notification-list";
+import { RevisionDiff } from "~/components/revisions";
+import { PageToolForm, RevisionButton, WatchButton } from "~/components/wiki/wiki-actions";
+import { WikiEditor } from "~/components/wiki/wiki-editor";
+import styles from "~/components/wiki/wiki.module.css";
+import { ChangeList, Tabs, WikiBody } from "~/components/wiki/wiki-views";
+import { getCurrentUser } from "~/server/auth/session";
+import { hasRole } from "~/server/auth/roles";
+import { parseTitle, TitleError, titleFromSegments, wikiPath } from "~/server/wiki/titles";
+import { api } from "~/trpc/server";
+
+export const dynamic = "force-dynamic";
+
+type Params = Promise<{ title: string[] }>;
+type Search = Promise<Record<string, string | string[] | undefined>>;
+
+const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? "";
+const int = (v: string) => (/^\d{1,9}$/.test(v) ? Number(v) : undefined);
+
+function titleOf(segments: string[]) {
+  try {
+    return parseTitle(titleFromSegments(segments));
+  } catch (error) {
+    if (error instanceof TitleError) return null;
+    throw error;
+  }
+}
+
+export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
+  const t = titleOf((await params).title);
+  return { title: t ? `${t.title} · Wiki` : "Wiki" };
+}
+
+/** Missing or hidden: Next's 404 page; other refusals surface as errors. */
+async function orNotFound<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof TRPCError && (error.code === "NOT_FOUND" || error.code === "BAD_REQUEST")) notFound();
+    throw error;
+  }
+}
+
+export default async function WikiPage({ params, searchParams }: { params: Params; searchParams: Search }) {
+  const segments = (await params).title;
+  const query = await searchParams;
+  const t = titleOf(segments);
+  if (!t) notFound();
+  const action = first(query.action) || "view";
+  if (t.key.startsWith("Special:")) return <SpecialPage name={t.key.slice("Special:".length)} query={query} />;
+  const path = wikiPath(t.key);
+  if (action === "raw") redirect(`/api/wiki/raw/${path.slice("/wiki/".length)}${query.oldid ? `?oldid=${first(query.oldid)}` : ""}` as Route);
+  const caller = await api();
+  const user = await getCurrentUser();
+
+  if (action === "edit") {
+    const page = await orNotFound(caller.wiki.forEdit({ title: t.title }));
+    return (
+      <div className={styles.layout}>
+        <h1>{page.exists ? `Editing ${page.title}` : `Creating ${page.title}`}</h1>
+        <Tabs path={path} current="edit" />
+        {!user ? (
+          <p>
+            <Link href={`/signin?callbackUrl=${encodeURIComponent(`${path}?action=edit`)}` as Route}>Sign in</Link> to edit the wiki.
+          </p>
+        ) : !page.canEdit ? (
+          <p role="alert">This page is protected: only {page.protection === "admin" ? "admins" : "graders and admins"} may edit it.</p>
+        ) : (
+          <WikiEditor title={page.title} pageKey={page.key} path={path} baseRevision={page.baseRevision} body={page.body} exists={page.exists} />
+        )}
+      </div>
+    );
+  }
+
+  if (action === "history") {
+    const history = await orNotFound(caller.wiki.history({ title: t.title }));
+    const from = int(first(query.from));
+    const to = int(first(query.to));
+    const diff = from !== undefined && to !== undefined ? await orNotFound(caller.wiki.diff({ title: t.title, from: Math.min(from, to), to: Math.max(from, to) })) : null;
+    const latest = history.revisions[0]?.number ?? 0;
+    return (
+      <div className={styles.layout}>
+        {user ? <MarkReadOnOpen link={`${path}?action=history`} /> : null}
+        <h1>History of {history.title}</h1>
+        <Tabs path={path} current="history" />
+        {diff ? (
+          <section aria-label="Differences">
+            <RevisionDiff diff={diff.diff} view={first(query.view) === "side" ? "side-by-side" : "inline"} oldLabel={`revision ${diff.from}`} newLabel={`revision ${diff.to}`} />
+            <p>
+              <Link href={`${path}?action=history&from=${diff.from}&to=${diff.to}&view=${first(query.view) === "side" ? "inline" : "side"}` as Route}>
+                {first(query.view) === "side" ? "Inline view" : "Side by side"}
+              </Link>
+            </p>
+          </section>
+        ) : null}
+        <form method="get" action={path} className="stack">
+          <input type="hidden" name="action" value="history" />
+          <p className="hint">Pick two revisions (the left column: older, the right: newer) and compare them.</p>
+          <div className={styles.table}>
+            <table data-testid="wiki-history">
+              <thead>
+                <tr>
+                  <th scope="col">From</th>
+                  <th scope="col">To</th>
+                  <th scope="col">Revision</th>
+                  <th scope="col">Author</th>
+                  <th scope="col">Summary</th>
+                  <th scope="col">Size</th>
+                  <th scope="col">Actions</th>
+                </tr>
+              </thead>
+              <tbody>
+                {history.revisions.map((r, i) => (
+                  <tr key={r.number} data-revision={r.number}>
+                    <td>
+                      <input type="radio" name="from" value={r.number} defaultChecked={i === 1 || (history.revisions.length === 1 && i === 0)} aria-label={`from revision ${r.number}`} />
+                    </td>
+                    <td>
+                      <input type="radio" name="to" value={r.number} defaultChecked={i === 0} aria-label={`to revision ${r.number}`} />
+                    </td>
+                    <td>
+                      <Link href={`${path}?oldid=${r.number}` as Route}>
+                        {r.number} · <time dateTime={r.createdAt.toISOString()}>{r.createdAt.toISOString().slice(0, 16).replace("T", " ")} UTC</time>
+                      </Link>
+                      {r.minor ? <abbr title="minor edit"> m</abbr> : null}
+                      {r.merged ? <span className="hint"> (merged)</span> : null}
+                    </td>
+                    <td>
+                      <Link href={`/wiki/Special:Contributions/${encodeURIComponent(r.authorName)}` as Route}>{r.authorName}</Link>
+                    </td>
+                    <td>{r.summary}</td>
+                    <td>
+                      {r.size} ({r.change >= 0 ? `+${r.change}` : r.change})
+                    </td>
+                    <td>
+                      {user && r.number !== latest ? <RevisionButton title={history.title} revision={r.number} kind="revert" path={path} /> : null}{" "}
+                      {user ? <RevisionButton title={history.title} revision={r.number} kind="undo" path={path} /> : null}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <button type="submit">Compare selected revisions</button>
+        </form>
+      </div>
+    );
+  }
+
+  if (action === "info") {
+    const info = await orNotFound(caller.wiki.info({ title: t.title }));
+    const when = (x: { at: Date; by: string } | null) => (x ? `${x.at.toISOString().slice(0, 16).replace("T", " ")} UTC by ${x.by}` : "—");
+    return (
+      <div className={styles.layout}>
+        <h1>Information about {info.title}</h1>
+        <Tabs path={path} current="info" />
+        <dl data-testid="wiki-info">
+          <dt>Created</dt>
+          <dd>{when(info.created)}</dd>
+          <dt>Last edit</dt>
+          <dd>{when(info.lastEdit)}</dd>
+          <dt>Revisions</dt>
+          <dd>{info.revisions} by {info.editors} {info.editors === 1 ? "author" : "authors"}</dd>
+          <dt>Length</dt>
+          <dd>{info.length} characters</dd>
+          <dt>Watchers</dt>
+          <dd>{info.watchers}</dd>
+          <dt>Pages linking here</dt>
+          <dd>
+            <Link href={`/wiki/Special:WhatLinksHere/${info.key}` as Route}>{info.linksHere}</Link>
+          </dd>
+          <dt>Protection</dt>
+          <dd>
+            {info.protection === "none" ? "none: everyone signed in may edit" : `${info.protection}s and up may edit`}
+            {info.protectionReason ? ` (${info.protectionReason})` : ""}
+          </dd>
+        </dl>
+        {user ? <PageToolForm title={info.title} tool="move" /> : null}
+        {user && hasRole(user.role, "grader") ? <PageToolForm title={info.title} tool="protect" protection={info.protection} /> : null}
+        {user?.role === "admin" ? <PageToolForm title={info.title} tool={info.deleted ? "restore" : "delete"} /> : null}
+      </div>
+    );
+  }
+
+  const oldid = int(first(query.oldid));
+  const page = await orNotFound(caller.wiki.page({ title: t.title, revision: oldid }));
+  if (page.exists && page.redirectKey && first(query.redirect) !== "no" && oldid === undefined) {
+    redirect(`${wikiPath(page.redirectKey)}?rdfrom=${encodeURIComponent(page.key)}` as Route);
+  }
+  const rdfrom = first(query.rdfrom);
+  return (
+    <div className={styles.layout}>
+      {user ? <MarkReadOnOpen link={path} /> : null}
+      <h1>{page.title}</h1>
+      <Tabs path={path} current="view" exists={page.exists} canEdit={page.canEdit} />
+      {rdfrom ? (
+        <p className="hint">
+          (Redirected from <Link href={`${wikiPath(rdfrom)}?redirect=no` as Route}>{rdfrom.replace(/_/g, " ")}</Link>)
+        </p>
+      ) : null}
+      {first(query.merged) ? (
+        <p className={styles.note} role="status" data-testid="wiki-merged">
+          Your edit was merged with changes others saved while you were editing.
+        </p>
+      ) : null}
+      {page.deleted ? (
+        <p className={styles.note} role="status">
+          This page was deleted{page.deleted.reason ? ` (${page.deleted.reason})` : ""}; only admins see it. Restore it from its{" "}
+          <Link href={`${path}?action=info` as Route}>information page</Link>.
+        </p>
+      ) : null}
+      {oldid !== undefined && page.revision ? (
+        <p className={styles.note}>
+          An old revision ({page.revision.number}) by {page.revision.author}, {page.revision.createdAt.toISOString().slice(0, 16).replace("T", " ")} UTC.{" "}
+          <Link href={path as Route}>Current version</Link>
+        </p>
+      ) : null}
+      {page.protection !== "none" ? <p className="hint">Protected: only {page.protection === "admin" ? "admins" : "graders and admins"} may edit this page.</p> : null}
+      {page.exists && page.rendered ? (
+        <WikiBody html={page.rendered.html} toc={page.rendered.toc} />
+      ) : (
+        <p data-testid="wiki-missing">
+          There is no page with this title yet.{" "}
+          {user ? (
+            <Link href={`${path}?action=edit` as Route}>Create it</Link>
+          ) : (
+            <Link href={`/signin?callbackUrl=${encodeURIComponent(`${path}?action=edit`)}` as Route}>Sign in to create it</Link>
+          )}
+          {" · "}
+          <Link href={`/search?${new URLSearchParams({ q: page.title, fulltext: "1" })}` as Route}>Search for “{page.title}”</Link>
+        </p>
+      )}
+      {page.members.length ? (
+        <section aria-labelledby="members">
+          <h2 id="members">Pages in this category</h2>
+          <ul>
+            {page.members.map((m) => (
+              <li key={m.key}>
+                <Link href={wikiPath(m.key) as Route}>{m.title}</Link>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+      {page.categories.length ? (
+        <p className={styles.categories} data-testid="wiki-categories">
+          Categories:{" "}
+          {page.categories.map((c, i) => (
+            <span key={c}>
+              {i ? " · " : ""}
+              <Link href={wikiPath(`Category:${c}`) as Route}>{c.replace(/_/g, " ")}</Link>
+            </span>
+          ))}
+        </p>
+      ) : null}
+      {page.exists ? (
+        <p className="hint">
+          {page.revision ? `Revision ${page.revision.number}, ${page.revision.createdAt.toISOString().slice(0, 16).replace("T", " ")} UTC by ${page.revision.author}. ` : ""}
+          {user ? <WatchButton title={page.title} watching={page.watching} /> : null}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+async function SpecialPage({ name, query }: { name: string; query: Record<string, string | string[] | undefined> }) {
+  const caller = await api();
+  const [special, ...rest] = name.split("/");
+  const arg = rest.join("/").replace(/_/g, " ");
+  switch (special?.toLowerCase()) {
+    case "recentchanges": {
+      const hideMinor = first(query.hideminor) === "1";
+      const userFilter = first(query.user).trim();
+      const rows = await caller.wiki.recentChanges({ hideMinor, ...(userFilter ? { user: userFilter } : {}) });
+      return (
+        <div className={styles.layout}>
+          <h1>Recent changes</h1>
+          <form method="get" className={styles.actions}>
+            <label>
+              By user <input name="user" defaultValue={userFilter} maxLength={200} />
+            </label>
+            <label>
+              <input type="checkbox" name="hideminor" value="1" defaultChecked={hideMinor} /> Hide minor edits
+            </label>
+            <button type="submit">Show</button>
+          </form>
+          <ChangeList rows={rows} />
+        </div>
+      );
+    }
+    case "contributions": {
+      if (!arg) notFound();
+      const rows = await caller.wiki.recentChanges({ user: arg, limit: 500 });
+      return (
+        <div className={styles.layout}>
+          <h1>Contributions of {arg}</h1>
+          <ChangeList rows={rows} hideAuthor />
+        </div>
+      );
+    }
+    case "watchlist": {
+      const user = await getCurrentUser();
+      if (!user) {
+        return (
+          <div className={styles.layout}>
+            <h1>Watchlist</h1>
+            <p>
+              <Link href={"/signin?callbackUrl=/wiki/Special:Watchlist" as Route}>Sign in</Link> to see the changes to the pages you watch.
+            </p>
+          </div>
+        );
+      }
+      const list = await caller.wiki.watchlist();
+      return (
+        <div className={styles.layout}>
+          <h1>Watchlist</h1>
+          <p>
+            You watch {list.pages.length} {list.pages.length === 1 ? "page" : "pages"}:{" "}
+            {list.pages.map((p, i) => (
+              <span key={p.key}>
+                {i ? ", " : ""}
+                <Link href={wikiPath(p.key) as Route}>{p.title}</Link>
+              </span>
+            ))}
+          </p>
+          <ChangeList rows={list.changes} />
+        </div>
+      );
+    }
+    case "whatlinkshere": {
+      if (!arg) notFound();
+      const result = await orNotFound(caller.wiki.whatLinksHere({ title: arg }));
+      return (
+        <div className={styles.layout}>
+          <h1>Pages that link to {result.title}</h1>
+          {result.pages.length === 0 ? <p>No page links to <Link href={wikiPath(result.key) as Route}>{result.title}</Link>.</p> : null}
+          <ul data-testid="wiki-links-here">
+            {result.pages.map((p) => (
+              <li key={p.key}>
+                <Link href={`${wikiPath(p.key)}${p.isRedirect ? "?redirect=no" : ""}` as Route}>{p.title}</Link>
+                {p.isRedirect ? " (redirect)" : ""}
+              </li>
+            ))}
+          </ul>
+        </div>
+      );
+    }
+    case "allpages": {
+      const all = await caller.wiki.allPages();
+      return (
+        <div className={styles.layout}>
+          <h1>All pages</h1>
+          <ul>
+            {all.pages.map((p) => (
+              <li key={p.key}>
+                <Link href={`${wikiPath(p.key)}${p.redirectKey ? "?redirect=no" : ""}` as Route}>{p.title}</Link>
+                {p.redirectKey ? ` → ${p.redirectKey.replace(/_/g, " ")}` : ""}
+              </li>
+            ))}
+          </ul>
+        </div>
+      );
+    }
+    case "log": {
+      const entries = await caller.wiki.log();
+      return (
+        <div className={styles.layout}>
+          <h1>Wiki log</h1>
+          <ul>
+            {entries.map((e, i) => (
+              <li key={i}>
+                {e.createdAt.toISOString().slice(0, 16).replace("T", " ")} UTC · {e.actorName} {e.action === "move" ? "moved" : `${e.action}d`.replace("eed", "ed")}{" "}
+                <Link href={wikiPath(e.title) as Route}>{e.title}</Link>
+                {e.detail ? ` (${e.detail})` : ""}
+                {e.reason ? `: ${e.reason}` : ""}
+              </li>
+            ))}
+          </ul>
+        </div>
+      );
+    }
+    default:
+      notFound();
+  }
+}
