@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import type { PrismaClient } from "@course/db";
 import { getCourse } from "../content";
 import { getAssignments } from "../homework/assignments";
-import { ensureLessonPages, type LessonExtras } from "./lessons";
+import { ensureLessonPages, lessonOfPage, lessonResolver, type LessonExtras } from "./lessons";
 
 const NOTEBOOK_LINK = /<NotebookLink\s+path="(notebooks\/[^"]+\.ipynb)"/g;
 
@@ -25,4 +25,14 @@ export async function seedLessonPagesAtStart(prisma: PrismaClient): Promise<void
   } catch (error) {
     console.error(`[wiki] could not create the lessons' wiki pages: ${(error as Error).message}`);
   }
+}
+
+/**
+ * How a wiki page's time links resolve: `[[Lesson 1@4:40]]` anywhere, and on a lesson's wiki or notes page the short
+ * forms `@4:40` for that lesson (as on its timeline). Content that cannot be read leaves time links as text.
+ */
+export async function lessonRenderOptions(pageKey: string): Promise<{ lesson?: ReturnType<typeof lessonResolver>; currentLesson?: string }> {
+  const lessons = await getCourse().then((c) => c.lessons, () => []);
+  const own = lessonOfPage(lessons, pageKey);
+  return { lesson: lessonResolver(lessons), ...(own ? { currentLesson: own.slug } : {}) };
 }

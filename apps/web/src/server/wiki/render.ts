@@ -1,5 +1,5 @@
 import type { Prisma, PrismaClient } from "@course/db";
-import { renderMarkdown, type Rendered } from "@course/markdown";
+import { renderMarkdown, type Rendered, type RenderOptions } from "@course/markdown";
 import { mediaNameOf } from "../media/store";
 import { categoryName, isCategoryKey, keyOrNull, wikiPath } from "./titles";
 
@@ -54,7 +54,7 @@ export interface RenderedPage extends Rendered {
  * category links lead to the category's page. Two passes: the first finds the titles the text names (resolvers are
  * synchronous), one query says which exist, the second renders with that answer.
  */
-export async function renderPage(db: Db, body: string, options: { currentLesson?: string } = {}): Promise<RenderedPage> {
+export async function renderPage(db: Db, body: string, options: Pick<RenderOptions, "currentLesson" | "lesson"> = {}): Promise<RenderedPage> {
   const named = renderMarkdown(body, { wikiPage: (title) => ({ url: wikiPath(title), exists: true }) }).found.wikiLinks;
   const keys = [...new Set(named.map((l) => keyOrNull(l.title)).filter((k): k is string => k !== null && !isCategoryKey(k)))];
   const existing = new Set(
@@ -65,6 +65,7 @@ export async function renderPage(db: Db, body: string, options: { currentLesson?
   const rendered = renderMarkdown(body, {
     headingIds: true,
     ...(options.currentLesson ? { currentLesson: options.currentLesson } : {}),
+    ...(options.lesson ? { lesson: options.lesson } : {}),
     wikiPage: (title) => {
       const key = keyOrNull(title);
       if (!key) return undefined;
