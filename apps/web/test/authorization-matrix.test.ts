@@ -74,6 +74,7 @@ const PROCEDURES: Record<string, { input: (f: Fixture) => unknown; expect: Expec
   "progress.save": { input: () => ({ slug: "lesson-1", positionSeconds: 10 }), expect: SIGNED_IN },
   "progress.forCourse": { input: () => undefined, expect: SIGNED_IN },
   "search.query": { input: () => ({ q: "cats and dogs" }), expect: PUBLIC },
+  "lessonWiki.timeline": { input: () => ({ slug: "lesson-1" }), expect: PUBLIC },
   "homework.assignment": { input: () => ({ slug: "open-hw" }), expect: PUBLIC },
   "homework.mySubmissions": { input: () => ({ slug: "open-hw" }), expect: SIGNED_IN },
   "homework.submission": { input: (f) => ({ id: f.submissionId }), expect: OWNER_OR_GRADER },
@@ -142,6 +143,8 @@ const RUNNER_ONLY: Expectations = { anonymous: "UNAUTHORIZED", runner: "ok", stu
 /** Downloads: the owner, graders and admins; 404 for another student; 401 without a session (a runner token is no session). */
 const DOWNLOAD: Expectations = { ...OWNER_OR_GRADER };
 
+/** A 1x1 PNG for the image upload route. */
+const ONE_PIXEL_PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==";
 type RouteCall = { request: (f: Fixture, headers: Record<string, string>) => Request; params?: (f: Fixture) => Record<string, string | string[]>; expect: Expectations };
 const url = (p: string) => `http://localhost${p}`;
 const runnerJson = (p: string, body: unknown) => (_f: Fixture, headers: Record<string, string>) =>
@@ -165,6 +168,20 @@ const ROUTES: Record<string, RouteCall | { skip: string }> = {
   "api/submissions/[id]/submitted.ipynb/route.ts GET": { request: (f, headers) => new Request(url(`/api/submissions/${f.submissionId}/submitted.ipynb`), { headers }), params: (f) => ({ id: f.submissionId }), expect: DOWNLOAD },
   "api/submissions/[id]/executed.ipynb/route.ts GET": { request: (f, headers) => new Request(url(`/api/submissions/${f.submissionId}/executed.ipynb`), { headers }), params: (f) => ({ id: f.submissionId }), expect: DOWNLOAD },
   "api/submissions/[id]/submission.csv/route.ts GET": { request: (f, headers) => new Request(url(`/api/submissions/${f.submissionId}/submission.csv`), { headers }), params: (f) => ({ id: f.submissionId }), expect: DOWNLOAD },
+  "api/media/route.ts POST": {
+    request: (_f, headers) => {
+      const form = new FormData();
+      form.append("file", new Blob([Buffer.from(ONE_PIXEL_PNG, "base64")], { type: "image/png" }), "dot.png");
+      return new Request(url("/api/media"), { method: "POST", headers, body: form });
+    },
+    expect: SIGNED_IN,
+  },
+  // No file has these bytes: everyone gets the same 404 (serving is tested in media.test.ts).
+  "media/[sha256]/[name]/route.ts GET": {
+    request: (_f, headers) => new Request(url(`/media/${"0".repeat(64)}/Dot.png`), { headers }),
+    params: () => ({ sha256: "0".repeat(64), name: "Dot.png" }),
+    expect: { anonymous: "NOT_FOUND", runner: "NOT_FOUND", student: "NOT_FOUND", otherStudent: "NOT_FOUND", grader: "NOT_FOUND", admin: "NOT_FOUND" },
+  },
   "api/grading/export/route.ts GET": { request: (_f, headers) => new Request(url("/api/grading/export?assignment=open-hw"), { headers }), expect: GRADERS },
   "api/runner/claim/route.ts POST": { request: runnerJson("/api/runner/claim", { capabilities, waitSeconds: 0 }), expect: RUNNER_ONLY },
   "api/runner/jobs/[id]/heartbeat/route.ts POST": {

@@ -23,7 +23,7 @@ import { headings } from "./plugins/headings";
 import { finish } from "./plugins/links";
 import { mentions } from "./plugins/mentions";
 import { quotes } from "./plugins/quotes";
-import { bareVideoTimes } from "./plugins/video-time";
+import { bareVideoTimes, videoTimeLines } from "./plugins/video-time";
 import { wikiLinks } from "./plugins/wiki-links";
 import { schema } from "./schema";
 import type { Rendered, RenderOptions } from "./types";
@@ -72,6 +72,7 @@ const sanitizedPasses = [
   [finish],
   [headings],
   [highlightFences],
+  [videoTimeLines],
 ] as const;
 
 const markdownProcessor = unified()

@@ -59,6 +59,12 @@ export interface FoundVideoTime {
   lesson: string;
   seconds: number;
   href: string;
+  /**
+   * The words of the line the link is on: the text of its paragraph, list item (without nested lists), table cell or
+   * heading, whitespace collapsed, without the time links' own labels (what a lesson's wiki timeline shows beside
+   * the video).
+   */
+  line: string;
 }
 export interface FoundQuote {
   /** The attribution as written, e.g. `@alice` or a page title; undefined when none was given. */
@@ -76,6 +82,12 @@ export interface FoundHeading {
   id?: string;
 }
 
+/** An image the render kept as an image from this site (`![alt](/media/...)`): what the text shows, for usage lists. */
+export interface FoundImage {
+  src: string;
+  alt: string;
+}
+
 /** What a text links to, in order of appearance, for backlinks and notifications; and its headings. */
 export interface Found {
   wikiLinks: FoundWikiLink[];
@@ -83,6 +95,8 @@ export interface Found {
   videoTimes: FoundVideoTime[];
   quotes: FoundQuote[];
   headings: FoundHeading[];
+  /** site images only: foreign ones are links, dropped ones are gone */
+  images: FoundImage[];
 }
 
 export interface Rendered {

@@ -45,6 +45,22 @@ describe("video-time links", () => {
     expect(r.found.videoTimes.map((v) => [v.lesson, v.seconds])).toEqual([["lesson-1", 280], ["lesson-1", 3723], ["lesson-2", 30], ["lesson-2", 280]]);
   });
 
+  it("gives each time link the words of its line: paragraph, list item without its nested list, table cell", () => {
+    const text = "Intro @0:30 here\n\n- **Teaching** [[@1:23]] starts\n  - nested @2:00 item\n\n| a | b |\n|---|---|\n| cell @3:00 | x |\n\n`@9:99` in code";
+    const r = renderMarkdown(text, { ...options, currentLesson: "lesson-1" });
+    expect(r.found.videoTimes.map((v) => [v.seconds, v.line]).sort((a, b) => Number(a[0]) - Number(b[0]))).toEqual([
+      [30, "Intro here"],
+      [83, "Teaching starts"],
+      [120, "nested item"],
+      [180, "cell"],
+    ]);
+  });
+
+  it("returns the site images it kept, not foreign or page-relative ones", () => {
+    const r = renderMarkdown("![a cat](/media/abc/Cat.png) ![x](https://evil.example/x.png) ![y](y.png)");
+    expect(r.found.images).toEqual([{ src: "/media/abc/Cat.png", alt: "a cat" }]);
+  });
+
   it("leaves short forms as text when the text belongs to no lesson", () => {
     expect(renderMarkdown("at @4:40", options).html).toBe("<p>at @4:40</p>");
   });

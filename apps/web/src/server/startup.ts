@@ -3,6 +3,7 @@ import { getDb } from "./db";
 import { registerLocalRunner } from "./runner/tokens";
 import { indexCourseAtStart } from "./search/startup";
 import { recordUnsyncedResults } from "./homework/submissions";
+import { seedLessonPagesAtStart } from "./wiki/lesson-startup";
 
 export async function startServer() {
   try {
@@ -19,6 +20,7 @@ export async function startServer() {
   const localToken = serverEnv().COURSE_LOCAL_RUNNER_TOKEN;
   if (localToken) await registerLocalRunner(db.prisma, localToken);
   await indexCourseAtStart(db.prisma);
+  await seedLessonPagesAtStart(db.prisma);
   // Results of jobs finished under a version that copied them lazily on reads; new results are recorded on arrival.
   const caughtUp = await recordUnsyncedResults(db.prisma);
   if (caughtUp > 0) console.log(`[homework] Recorded ${caughtUp} submission results left from an older version.`);

@@ -1,15 +1,18 @@
 // Per-render state the passes share: options in, what was found out. It travels on the vfile, so the unified
 // processors are built once and reused for every render.
+import type { Element } from "hast";
 import type { VFile } from "vfile";
-import type { Found, RenderOptions } from "../types";
+import type { Found, FoundVideoTime, RenderOptions } from "../types";
 
 export interface RenderContext {
   options: RenderOptions;
   found: Found;
+  /** the video-time links made by this render, to fill in their `line` once the tree is final */
+  videoTimeLinks: Map<Element, FoundVideoTime>;
 }
 
 export function newContext(options: RenderOptions): RenderContext {
-  return { options, found: { wikiLinks: [], mentions: [], videoTimes: [], quotes: [], headings: [] } };
+  return { options, found: { wikiLinks: [], mentions: [], videoTimes: [], quotes: [], headings: [], images: [] }, videoTimeLinks: new Map() };
 }
 
 export function contextOf(file: VFile): RenderContext {

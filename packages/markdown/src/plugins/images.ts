@@ -1,7 +1,7 @@
 // Images in user text are never fetched from other sites by viewers' browsers (a tracking pixel would tell a third
 // party who read what, and when). After sanitizing:
-// - same-site images (root-relative URLs, /files/a.png) stay images; page-relative ones are dropped (they would
-//   point somewhere different on every page the text is shown);
+// - same-site images (root-relative URLs, /media/<sha256>/a.png) stay images, returned in found.images; page-relative
+//   ones are dropped (they would point somewhere different on every page the text is shown);
 // - `attachment:` images resolve through options.attachment (notebook cells) to raster data URLs;
 // - raster data: URLs stay only when the caller opts in (options.dataImages);
 // - http(s) images from anywhere else become links: "image: alt" to the URL, rel="noopener noreferrer nofollow ugc";
@@ -21,7 +21,8 @@ function image(el: Element, src: string): ElementContent[] {
 
 export function images() {
   return (tree: Root, file: VFile) => {
-    const { options } = contextOf(file);
+    const ctx = contextOf(file);
+    const { options } = ctx;
     replaceElements(tree, (el) => {
       if (el.tagName !== "img") return undefined;
       const src = typeof el.properties.src === "string" ? el.properties.src.trim() : "";
@@ -38,6 +39,7 @@ export function images() {
       } else if (isRasterDataUrl(src)) {
         if (options.dataImages) return image(el, src);
       } else if (isSiteImageUrl(src)) {
+        ctx.found.images.push({ src, alt });
         return image(el, src);
       } else if (isWebUrl(src)) {
         return [h("a", { href: src, rel: [...EXTERNAL_REL], className: ["external-image"] }, [text(`image: ${alt || src}`)])];

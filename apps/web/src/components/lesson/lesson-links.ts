@@ -1,4 +1,5 @@
 import { isLessonNotebookPath, type LessonFrontMatter } from "@course/content";
+import { wikiPath } from "~/server/wiki/titles";
 
 export interface LessonLink {
   /** What the link is ("Wiki", "Notes", "Forum thread"). */
@@ -10,13 +11,14 @@ export interface LessonLink {
 }
 
 /**
- * The lesson's wiki page, notes page and forum thread. The wiki and forum are not built yet, so every href is
- * null; when they land, this is the one place that turns the names into links.
+ * The lesson's wiki page, notes page and forum thread (created at start from the lesson when absent, see
+ * server/wiki/lessons.ts). The forum is not built yet, so its href is null; when it lands, this is the one place that
+ * turns its name into a link.
  */
 export function lessonLinks(lesson: Pick<LessonFrontMatter, "wikiFile" | "notesFile" | "forumThread">): LessonLink[] {
   return [
-    { label: "Wiki", name: lesson.wikiFile, href: null },
-    { label: "Notes", name: lesson.notesFile, href: null },
+    { label: "Wiki", name: lesson.wikiFile.replace(/_/g, " "), href: wikiPath(lesson.wikiFile) },
+    { label: "Notes", name: lesson.notesFile.replace(/_/g, " "), href: wikiPath(lesson.notesFile) },
     { label: "Forum thread", name: lesson.forumThread, href: null },
   ];
 }

@@ -5,6 +5,7 @@ import { authRouter } from "./routers/auth";
 import { gradingRouter } from "./routers/grading";
 import { homeworkRouter } from "./routers/homework";
 import { leaderboardRouter } from "./routers/leaderboard";
+import { lessonWikiRouter } from "./routers/lesson-wiki";
 import { notificationsRouter } from "./routers/notifications";
 import { operationsRouter } from "./routers/operations";
 import { progressRouter } from "./routers/progress";
@@ -23,6 +24,7 @@ export const appRouter = createTRPCRouter({
   grading: gradingRouter,
   search: searchRouter,
   wiki: wikiRouter,
+  lessonWiki: lessonWikiRouter,
 });
 
 export type AppRouter = typeof appRouter;

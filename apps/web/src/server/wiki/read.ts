@@ -2,6 +2,7 @@ import type { Prisma, PrismaClient, Role } from "@course/db";
 import { diffRevisions, getRevision, listRevisions } from "../revisions/documents";
 import { DomainError } from "../errors";
 import { canEdit, parseWikiTitle } from "./pages";
+import { lessonRenderOptions } from "./lesson-startup";
 import { renderPage, type RenderedPage } from "./render";
 import { CATEGORY_PREFIX, isCategoryKey, keyToTitle, parseTitle, TitleError, wikiPath } from "./titles";
 
@@ -83,7 +84,7 @@ export async function viewPage(db: Db, raw: string, viewer: Viewer, options: { r
     deleted: page.deletedAt ? { at: page.deletedAt, reason: page.deleteReason } : null,
     number,
     body: revision.body,
-    rendered: await renderPage(db, revision.body),
+    rendered: await renderPage(db, revision.body, await lessonRenderOptions(page.key)),
     categories: page.categories.map((c) => c.categoryKey),
     redirectKey: page.redirectKey,
     protection: page.protection,

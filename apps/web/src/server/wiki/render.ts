@@ -1,5 +1,6 @@
 import type { Prisma, PrismaClient } from "@course/db";
-import { renderMarkdown, type Rendered } from "@course/markdown";
+import { renderMarkdown, type Rendered, type RenderOptions } from "@course/markdown";
+import { mediaNameOf } from "../media/store";
 import { categoryName, isCategoryKey, keyOrNull, wikiPath } from "./titles";
 
 type Db = PrismaClient | Prisma.TransactionClient;
@@ -7,7 +8,7 @@ type Db = PrismaClient | Prisma.TransactionClient;
 /** What a page's text says about the wiki: where it redirects, what it links to, its categories. */
 export interface PageAnalysis {
   redirectKey: string | null;
-  /** keys of the pages it links to (not categories), each once */
+  /** keys of the pages it links to (not categories), each once; an image it shows is a link to `File:<name>` */
   linkKeys: string[];
   /** category names ("Training_tips" for `[[Category:Training tips]]`), each once */
   categoryKeys: string[];
@@ -34,6 +35,10 @@ export function analyzePage(body: string): PageAnalysis {
     if (isCategoryKey(key)) categories.add(categoryName(key));
     else links.add(key);
   }
+  for (const image of found.images) {
+    const name = mediaNameOf(image.src);
+    if (name) links.add(`File:${name}`);
+  }
   const redirectKey = redirectTarget(body);
   if (redirectKey) links.add(redirectKey);
   return { redirectKey, linkKeys: [...links], categoryKeys: [...categories], plainText: htmlToText(html) };
@@ -49,7 +54,7 @@ export interface RenderedPage extends Rendered {
  * category links lead to the category's page. Two passes: the first finds the titles the text names (resolvers are
  * synchronous), one query says which exist, the second renders with that answer.
  */
-export async function renderPage(db: Db, body: string, options: { currentLesson?: string } = {}): Promise<RenderedPage> {
+export async function renderPage(db: Db, body: string, options: Pick<RenderOptions, "currentLesson" | "lesson"> = {}): Promise<RenderedPage> {
   const named = renderMarkdown(body, { wikiPage: (title) => ({ url: wikiPath(title), exists: true }) }).found.wikiLinks;
   const keys = [...new Set(named.map((l) => keyOrNull(l.title)).filter((k): k is string => k !== null && !isCategoryKey(k)))];
   const existing = new Set(
@@ -60,6 +65,7 @@ export async function renderPage(db: Db, body: string, options: { currentLesson?
   const rendered = renderMarkdown(body, {
     headingIds: true,
     ...(options.currentLesson ? { currentLesson: options.currentLesson } : {}),
+    ...(options.lesson ? { lesson: options.lesson } : {}),
     wikiPage: (title) => {
       const key = keyOrNull(title);
       if (!key) return undefined;

@@ -9,6 +9,7 @@ import { lessonLinks } from "~/components/lesson/lesson-links";
 import { LessonNav, type NavTarget } from "~/components/lesson/lesson-nav";
 import { TranscriptPanel } from "~/components/lesson/transcript-panel";
 import { VideoPlayer } from "~/components/lesson/video-player";
+import { WikiTimeline } from "~/components/lesson/wiki-timeline";
 import { LessonResumeNote, LessonViewer } from "~/components/lesson/lesson-viewer";
 import { youtubeWatchUrl } from "~/components/lesson/youtube-api";
 import { youtubeApiUrl } from "~/components/lesson/youtube-config";
@@ -81,6 +82,7 @@ export default async function LessonPage({ params }: Props) {
             </div>
             <div className={styles.side}>
               <ChapterTimeline chapters={chapters} />
+              <WikiTimeline slug={slug} />
               {cues.length > 0 ? <TranscriptPanel cues={cues} slug={slug} /> : <p className={styles.small}>No transcript for this lesson yet.</p>}
             </div>
           </div>

@@ -1,4 +1,5 @@
 import type { Metadata, Route } from "next";
+import { FileSection } from "~/components/wiki/file-section";
 import Link from "next/link";
 import { notFound, redirect } from "next/navigation";
 import { TRPCError } from "@trpc/server";
@@ -234,6 +235,7 @@ export default async function WikiPage({ params, searchParams }: { params: Param
           <Link href={`/search?${new URLSearchParams({ q: page.title, fulltext: "1" })}` as Route}>Search for “{page.title}”</Link>
         </p>
       )}
+      {t.key.startsWith("File:") ? <FileSection name={t.key.slice("File:".length)} /> : null}
       {page.members.length ? (
         <section aria-labelledby="members">
           <h2 id="members">Pages in this category</h2>
