@@ -1,4 +1,5 @@
 import type { UrlObject } from "url";
+import type { Route } from "next";
 
 /**
  * Hrefs Next's typed routes can check (next.config `typedRoutes`): paths written in code keep their template literal
@@ -21,4 +22,18 @@ export function withQuery<P extends string>(path: P, params: Record<string, stri
 export function storedHref(path: string): UrlObject {
   const url = new URL(path, "http://site.invalid");
   return { pathname: url.pathname, search: url.search, hash: url.hash };
+}
+
+/**
+ * A path that came as data and is already known to stay on this site (a sign-in callback that `safeCallbackUrl`
+ * checked, a wiki page's address), for `redirect()` and `router.push()`, which typed routes only let take routes
+ * written in code. The one place a string becomes a `Route`, and only a path on this site does.
+ */
+export function isSitePath(path: string): path is Route {
+  return path.startsWith("/") && !path.startsWith("//") && !path.startsWith("/\\");
+}
+
+/** `path` when it is a path on this site (see `isSitePath`), else the home page. */
+export function sitePath(path: string): Route {
+  return isSitePath(path) ? path : "/";
 }

@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
+import { sitePath } from "~/lib/routes";
 import { signIn } from "next-auth/react";
 import { useState, type FormEvent } from "react";
 import { formText } from "~/lib/form-text";
@@ -35,7 +36,7 @@ export function SignInForm({ callbackUrl, github, initialError }: { callbackUrl:
       setError(describe(result?.error ?? "Sign-in failed. Try again."));
       return;
     }
-    router.push(callbackUrl);
+    router.push(sitePath(callbackUrl));
     router.refresh();
   }
 

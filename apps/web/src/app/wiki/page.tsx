@@ -1,10 +1,12 @@
-import type { Metadata, Route } from "next";
+import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import styles from "~/components/wiki/wiki.module.css";
 import { ChangeList } from "~/components/wiki/wiki-views";
 import { parseTitle, TitleError, wikiPath } from "~/server/wiki/titles";
-import { api } from "~/trpc/server";
+import { getCurrentUser } from "~/server/auth/session";
+import { getDb } from "~/server/db";
+import { allPages, changes } from "~/server/wiki/read";
 
 export const metadata: Metadata = { title: "Wiki" };
 export const dynamic = "force-dynamic";
@@ -24,8 +26,9 @@ export default async function WikiIndex({ searchParams }: { searchParams: Search
       error = e.message;
     }
   }
-  const caller = await api();
-  const [all, recent] = await Promise.all([caller.wiki.allPages(), caller.wiki.recentChanges({ limit: 15 })]);
+  const prisma = (await getDb()).prisma;
+  const user = await getCurrentUser();
+  const [all, recent] = await Promise.all([allPages(prisma), changes(prisma, { id: user?.id ?? null, role: user?.role ?? null }, { limit: 15 })]);
   const pages = all.pages.filter((p) => !p.redirectKey);
   return (
     <div className={styles.layout}>
@@ -53,7 +56,7 @@ export default async function WikiIndex({ searchParams }: { searchParams: Search
         <ul data-testid="wiki-pages">
           {pages.map((p) => (
             <li key={p.key}>
-              <Link href={wikiPath(p.key) as Route}>{p.title}</Link>
+              <Link href={wikiPath(p.key)}>{p.title}</Link>
             </li>
           ))}
         </ul>
@@ -64,7 +67,7 @@ export default async function WikiIndex({ searchParams }: { searchParams: Search
           <ul>
             {all.categories.map((c) => (
               <li key={c.key}>
-                <Link href={wikiPath(`Category:${c.key}`) as Route}>{c.title}</Link> ({c.count})
+                <Link href={wikiPath(`Category:${c.key}`)}>{c.title}</Link> ({c.count})
               </li>
             ))}
           </ul>

@@ -1,7 +1,6 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import type { Route } from "next";
 import { useRef } from "react";
 import type { LessonTimeline } from "~/server/wiki/lessons";
 import { useTRPCClient } from "~/trpc/react";
@@ -53,7 +52,7 @@ export function WikiTimeline({ slug }: { slug: string }) {
         <ol>
           {data.items.map((item, i) => (
             <li key={`${item.seconds}-${i}`} aria-current={i === current ? "true" : undefined} data-testid="wiki-timeline-item">
-              <VideoTimeLink seconds={item.seconds} href={item.href as Route}>
+              <VideoTimeLink seconds={item.seconds} href={item.href}>
                 <span className={styles.time}>{item.label}</span> <span>{item.text || "(no text)"}</span>
               </VideoTimeLink>
             </li>

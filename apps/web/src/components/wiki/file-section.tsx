@@ -1,12 +1,10 @@
-import type { Route } from "next";
 import Link from "next/link";
-import { getDb } from "~/server/db";
-import { fileInfo } from "~/server/media/store";
+import type { FileInfo } from "~/server/media/store";
+import { formatBytes, formatUtc } from "~/lib/format";
 import { wikiPath } from "~/server/wiki/titles";
 
 /** On `/wiki/File:<name>`: the uploaded image, how to show it, and the pages whose current text shows it. */
-export async function FileSection({ name }: { name: string }) {
-  const file = await fileInfo((await getDb()).prisma, name);
+export function FileSection({ name, file }: { name: string; file: FileInfo | null }) {
   if (!file) {
     return (
       <p data-testid="file-missing">
@@ -19,7 +17,7 @@ export async function FileSection({ name }: { name: string }) {
       <h2 id="file-heading">File</h2>
       <img src={file.url} alt={file.name} width={file.width} height={file.height} style={{ maxWidth: "100%", height: "auto" }} />
       <p>
-        {file.width} × {file.height} px, {file.contentType}, {Math.max(1, Math.round(file.byteSize / 1024))} KB; uploaded {file.createdAt.toISOString().slice(0, 10)}
+        {file.width} × {file.height} px, {file.contentType}, {formatBytes(file.byteSize)}; uploaded {formatUtc(file.createdAt, "day")}
         {file.uploader ? ` by ${file.uploader}` : ""}. Show it on a page with <code>{file.markdown}</code>
       </p>
       <h3>Used on</h3>
@@ -29,7 +27,7 @@ export async function FileSection({ name }: { name: string }) {
         <ul data-testid="file-usage">
           {file.usedOn.map((p) => (
             <li key={p.key}>
-              <Link href={wikiPath(p.key) as Route}>{p.title}</Link>
+              <Link href={wikiPath(p.key)}>{p.title}</Link>
             </li>
           ))}
         </ul>

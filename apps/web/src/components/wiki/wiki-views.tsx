@@ -1,22 +1,28 @@
-import type { Route } from "next";
 import Link from "next/link";
 import type { ChangeRow } from "~/server/wiki/read";
-import { wikiPath } from "~/server/wiki/titles";
+import { wikiPath, type WikiPath } from "~/server/wiki/titles";
 import styles from "./wiki.module.css";
 
+interface Tab {
+  id: string;
+  href: `/wiki/${string}`;
+  label: string;
+}
+
 /** The page's tabs: read, edit, history, information. */
-export function Tabs({ path, current, exists = true, canEdit = true }: { path: string; current: string; exists?: boolean; canEdit?: boolean }) {
-  const tabs = [
+export function Tabs({ path, current, exists = true, canEdit = true }: { path: WikiPath; current: string; exists?: boolean; canEdit?: boolean }) {
+  const more: Tab[] = exists
+    ? [
+        { id: "history", href: `${path}?action=history`, label: "History" },
+        { id: "info", href: `${path}?action=info`, label: "Information" },
+        { id: "raw", href: `${path}?action=raw`, label: "Raw" },
+        { id: "links", href: `/wiki/Special:WhatLinksHere/${path.slice("/wiki/".length)}`, label: "What links here" },
+      ]
+    : [];
+  const tabs: Tab[] = [
     { id: "view", href: path, label: "Read" },
     { id: "edit", href: `${path}?action=edit`, label: exists ? (canEdit ? "Edit" : "View source") : "Create" },
-    ...(exists
-      ? [
-          { id: "history", href: `${path}?action=history`, label: "History" },
-          { id: "info", href: `${path}?action=info`, label: "Information" },
-          { id: "raw", href: `${path}?action=raw`, label: "Raw" },
-          { id: "links", href: `/wiki/Special:WhatLinksHere/${path.slice("/wiki/".length)}`, label: "What links here" },
-        ]
-      : []),
+    ...more,
   ];
   return (
     <nav className={styles.tabs} aria-label="Page tabs">
@@ -26,7 +32,7 @@ export function Tabs({ path, current, exists = true, canEdit = true }: { path: s
             {t.label}
           </a>
         ) : (
-          <Link key={t.id} href={t.href as Route} aria-current={t.id === current ? "page" : undefined}>
+          <Link key={t.id} href={t.href} aria-current={t.id === current ? "page" : undefined}>
             {t.label}
           </Link>
         ),
@@ -64,14 +70,14 @@ export function ChangeList({ rows, hideAuthor = false }: { rows: ChangeRow[]; hi
       {rows.map((r) => (
         <li key={`${r.key}:${r.number}`}>
           <time dateTime={r.createdAt.toISOString()}>{r.createdAt.toISOString().slice(0, 16).replace("T", " ")} UTC</time> ·{" "}
-          <Link href={wikiPath(r.key) as Route}>{r.title}</Link> (
-          {r.number > 1 ? <Link href={`${wikiPath(r.key)}?action=history&from=${r.number - 1}&to=${r.number}` as Route}>diff</Link> : "new"} ·{" "}
-          <Link href={`${wikiPath(r.key)}?action=history` as Route}>history</Link>) {r.minor ? <abbr title="minor edit">m</abbr> : null}{" "}
+          <Link href={wikiPath(r.key)}>{r.title}</Link> (
+          {r.number > 1 ? <Link href={`${wikiPath(r.key)}?action=history&from=${r.number - 1}&to=${r.number}`}>diff</Link> : "new"} ·{" "}
+          <Link href={`${wikiPath(r.key)}?action=history`}>history</Link>) {r.minor ? <abbr title="minor edit">m</abbr> : null}{" "}
           <span>{r.change >= 0 ? `+${r.change}` : r.change}</span>
           {hideAuthor ? null : (
             <>
               {" · "}
-              <Link href={`/wiki/Special:Contributions/${encodeURIComponent(r.author)}` as Route}>{r.author}</Link>
+              <Link href={`/wiki/Special:Contributions/${encodeURIComponent(r.author)}`}>{r.author}</Link>
             </>
           )}
           {r.summary ? <em> ({r.summary})</em> : null}

@@ -109,9 +109,12 @@ export async function readMedia(db: Db, sha256: string, name: string) {
   return file && file.sha256 === sha256 ? file.blob : null;
 }
 
+/** An uploaded file as its page shows it. */
+export type FileInfo = NonNullable<Awaited<ReturnType<typeof fileInfo>>>;
+
 /**
  * A file's page: what it is, who uploaded it, and where it is used (the wiki pages whose current text shows it,
- * recorded as links to `File:<name>` on every save).
+ * recorded as links to `File:<name>` on every save); null when no file has that name.
  */
 export async function fileInfo(db: Db, name: string) {
   const file = await db.mediaFile.findUnique({

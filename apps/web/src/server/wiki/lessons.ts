@@ -102,7 +102,7 @@ export interface TimelineItem {
   /** the words of the wiki line the time link is on */
   text: string;
   /** the lesson page at that moment (`/lessons/lesson-1?t=4m40s`) */
-  href: string;
+  href: `/lessons/${string}`;
 }
 
 export interface LessonTimeline {
@@ -117,13 +117,15 @@ export interface LessonTimeline {
 const rendered = new Map<string, TimelineItem[]>();
 const RENDERED_MAX = 200;
 
+const isLessonHref = (href: string): href is `/lessons/${string}` => href.startsWith("/lessons/");
+
 /** The time links of `text` that point at `lesson`, in time order, each with its line (through the one pipeline). */
 export function timelineItems(text: string, lesson: Pick<LessonMeta, "slug">, lessons: readonly Pick<LessonMeta, "slug" | "lesson" | "title">[]): TimelineItem[] {
   const { found } = renderMarkdown(text, { currentLesson: lesson.slug, lesson: lessonResolver(lessons) });
   const seen = new Set<string>();
   const items: TimelineItem[] = [];
   for (const v of found.videoTimes) {
-    if (v.lesson !== lesson.slug) continue;
+    if (v.lesson !== lesson.slug || !isLessonHref(v.href)) continue;
     const id = `${v.seconds}\u0000${v.line}`;
     if (seen.has(id)) continue;
     seen.add(id);

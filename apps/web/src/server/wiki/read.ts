@@ -4,7 +4,7 @@ import { DomainError } from "../errors";
 import { canEdit, parseWikiTitle } from "./pages";
 import { lessonRenderOptions } from "./lesson-startup";
 import { renderPage, type RenderedPage } from "./render";
-import { CATEGORY_PREFIX, isCategoryKey, keyToTitle, parseTitle, TitleError, wikiPath } from "./titles";
+import { CATEGORY_PREFIX, isCategoryKey, keyToTitle, parseTitle, TitleError, wikiPath, type WikiPath } from "./titles";
 
 /** The wiki's reads. Deleted pages are visible only to admins (to restore them); everyone else gets "not found". */
 
@@ -291,7 +291,7 @@ export async function wikiLog(db: Db, options: { limit?: number } = {}) {
 }
 
 /** The live, non-deleted page a search for exactly its title should open, or null. */
-export async function exactTitleMatch(db: Db, query: string): Promise<string | null> {
+export async function exactTitleMatch(db: Db, query: string): Promise<WikiPath | null> {
   let key: string;
   try {
     key = parseTitle(query).key;

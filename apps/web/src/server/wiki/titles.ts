@@ -68,7 +68,10 @@ export const titleToKey = (title: string): string => title.replace(/ /g, "_");
 export const keyToTitle = (key: string): string => key.replace(/_/g, " ");
 
 /** The page's address: `/wiki/Training_tips`, `/wiki/Category:Tips`, `/wiki/Lesson_1/Notes` (slashes kept). */
-export function wikiPath(keyOrTitle: string): string {
+/** A wiki address: Next's typed routes check links to it through the `/wiki/[...title]` page. */
+export type WikiPath = `/wiki/${string}`;
+
+export function wikiPath(keyOrTitle: string): WikiPath {
   const key = titleToKey(keyOrTitle);
   return `/wiki/${key.split("/").map((part) => encodeURIComponent(part).replace(/%3A/gi, ":")).join("/")}`;
 }

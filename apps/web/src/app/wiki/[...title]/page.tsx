@@ -1,8 +1,8 @@
-import type { Metadata, Route } from "next";
-import { FileSection } from "~/components/wiki/file-section";
+import type { Metadata } from "next";
 import Link from "next/link";
+import { FileSection } from "~/components/wiki/file-section";
+import { withQuery } from "~/lib/routes";
 import { notFound, redirect } from "next/navigation";
-import { TRPCError } from "@trpc/server";
 import { MarkReadOnOpen } from "~/components/homework/notification-list";
 import { RevisionDiff } from "~/components/revisions";
 import { PageToolForm, RevisionButton, WatchButton } from "~/components/wiki/wiki-actions";
@@ -12,7 +12,10 @@ import { ChangeList, Tabs, WikiBody } from "~/components/wiki/wiki-views";
 import { getCurrentUser } from "~/server/auth/session";
 import { hasRole } from "~/server/auth/roles";
 import { parseTitle, TitleError, titleFromSegments, wikiPath } from "~/server/wiki/titles";
-import { api } from "~/trpc/server";
+import { getDb } from "~/server/db";
+import { DomainError } from "~/server/errors";
+import { fileInfo } from "~/server/media/store";
+import { allPages, changes, pageDiff, pageForEdit, pageHistory, pageInfo, viewPage, watchlistPages, whatLinksHere, wikiLog, type Viewer } from "~/server/wiki/read";
 
 export const dynamic = "force-dynamic";
 
@@ -36,15 +39,17 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
   return { title: t ? `${t.title} · Wiki` : "Wiki" };
 }
 
-/** Missing or hidden: Next's 404 page; other refusals surface as errors. */
+/** Missing, hidden or not a valid title: Next's 404 page; other refusals surface as errors. */
 async function orNotFound<T>(work: Promise<T>): Promise<T> {
   try {
     return await work;
   } catch (error) {
-    if (error instanceof TRPCError && (error.code === "NOT_FOUND" || error.code === "BAD_REQUEST")) notFound();
+    if (error instanceof DomainError && (error.code === "NOT_FOUND" || error.code === "BAD_REQUEST")) notFound();
     throw error;
   }
 }
+
+const viewerOf = (user: { id: string; role: Viewer["role"] } | null): Viewer => ({ id: user?.id ?? null, role: user?.role ?? null });
 
 export default async function WikiPage({ params, searchParams }: { params: Params; searchParams: Search }) {
   const segments = (await params).title;
@@ -54,19 +59,20 @@ export default async function WikiPage({ params, searchParams }: { params: Param
   const action = first(query.action) || "view";
   if (t.key.startsWith("Special:")) return <SpecialPage name={t.key.slice("Special:".length)} query={query} />;
   const path = wikiPath(t.key);
-  if (action === "raw") redirect(`/api/wiki/raw/${path.slice("/wiki/".length)}${query.oldid ? `?oldid=${first(query.oldid)}` : ""}` as Route);
-  const caller = await api();
+  if (action === "raw") redirect(`/api/wiki/raw/${path.slice("/wiki/".length)}${query.oldid ? `?oldid=${first(query.oldid)}` : ""}`);
+  const prisma = (await getDb()).prisma;
   const user = await getCurrentUser();
+  const viewer = viewerOf(user);
 
   if (action === "edit") {
-    const page = await orNotFound(caller.wiki.forEdit({ title: t.title }));
+    const page = await orNotFound(pageForEdit(prisma, t.title, viewer));
     return (
       <div className={styles.layout}>
         <h1>{page.exists ? `Editing ${page.title}` : `Creating ${page.title}`}</h1>
         <Tabs path={path} current="edit" />
         {!user ? (
           <p>
-            <Link href={`/signin?callbackUrl=${encodeURIComponent(`${path}?action=edit`)}` as Route}>Sign in</Link> to edit the wiki.
+            <Link href={withQuery("/signin", { callbackUrl: `${path}?action=edit` })}>Sign in</Link> to edit the wiki.
           </p>
         ) : !page.canEdit ? (
           <p role="alert">This page is protected: only {page.protection === "admin" ? "admins" : "graders and admins"} may edit it.</p>
@@ -78,10 +84,10 @@ export default async function WikiPage({ params, searchParams }: { params: Param
   }
 
   if (action === "history") {
-    const history = await orNotFound(caller.wiki.history({ title: t.title }));
+    const history = await orNotFound(pageHistory(prisma, t.title, viewer));
     const from = int(first(query.from));
     const to = int(first(query.to));
-    const diff = from !== undefined && to !== undefined ? await orNotFound(caller.wiki.diff({ title: t.title, from: Math.min(from, to), to: Math.max(from, to) })) : null;
+    const diff = from !== undefined && to !== undefined ? await orNotFound(pageDiff(prisma, t.title, Math.min(from, to), Math.max(from, to), viewer)) : null;
     const latest = history.revisions[0]?.number ?? 0;
     return (
       <div className={styles.layout}>
@@ -92,7 +98,7 @@ export default async function WikiPage({ params, searchParams }: { params: Param
           <section aria-label="Differences">
             <RevisionDiff diff={diff.diff} view={first(query.view) === "side" ? "side-by-side" : "inline"} oldLabel={`revision ${diff.from}`} newLabel={`revision ${diff.to}`} />
             <p>
-              <Link href={`${path}?action=history&from=${diff.from}&to=${diff.to}&view=${first(query.view) === "side" ? "inline" : "side"}` as Route}>
+              <Link href={`${path}?action=history&from=${diff.from}&to=${diff.to}&view=${first(query.view) === "side" ? "inline" : "side"}`}>
                 {first(query.view) === "side" ? "Inline view" : "Side by side"}
               </Link>
             </p>
@@ -124,14 +130,14 @@ export default async function WikiPage({ params, searchParams }: { params: Param
                       <input type="radio" name="to" value={r.number} defaultChecked={i === 0} aria-label={`to revision ${r.number}`} />
                     </td>
                     <td>
-                      <Link href={`${path}?oldid=${r.number}` as Route}>
+                      <Link href={`${path}?oldid=${r.number}`}>
                         {r.number} · <time dateTime={r.createdAt.toISOString()}>{r.createdAt.toISOString().slice(0, 16).replace("T", " ")} UTC</time>
                       </Link>
                       {r.minor ? <abbr title="minor edit"> m</abbr> : null}
                       {r.merged ? <span className="hint"> (merged)</span> : null}
                     </td>
                     <td>
-                      <Link href={`/wiki/Special:Contributions/${encodeURIComponent(r.authorName)}` as Route}>{r.authorName}</Link>
+                      <Link href={`/wiki/Special:Contributions/${encodeURIComponent(r.authorName)}`}>{r.authorName}</Link>
                     </td>
                     <td>{r.summary}</td>
                     <td>
@@ -153,7 +159,7 @@ export default async function WikiPage({ params, searchParams }: { params: Param
   }
 
   if (action === "info") {
-    const info = await orNotFound(caller.wiki.info({ title: t.title }));
+    const info = await orNotFound(pageInfo(prisma, t.title, viewer));
     const when = (x: { at: Date; by: string } | null) => (x ? `${x.at.toISOString().slice(0, 16).replace("T", " ")} UTC by ${x.by}` : "—");
     return (
       <div className={styles.layout}>
@@ -172,7 +178,7 @@ export default async function WikiPage({ params, searchParams }: { params: Param
           <dd>{info.watchers}</dd>
           <dt>Pages linking here</dt>
           <dd>
-            <Link href={`/wiki/Special:WhatLinksHere/${info.key}` as Route}>{info.linksHere}</Link>
+            <Link href={`/wiki/Special:WhatLinksHere/${info.key}`}>{info.linksHere}</Link>
           </dd>
           <dt>Protection</dt>
           <dd>
@@ -188,9 +194,9 @@ export default async function WikiPage({ params, searchParams }: { params: Param
   }
 
   const oldid = int(first(query.oldid));
-  const page = await orNotFound(caller.wiki.page({ title: t.title, revision: oldid }));
+  const page = await orNotFound(viewPage(prisma, t.title, viewer, { revision: oldid }));
   if (page.exists && page.redirectKey && first(query.redirect) !== "no" && oldid === undefined) {
-    redirect(`${wikiPath(page.redirectKey)}?rdfrom=${encodeURIComponent(page.key)}` as Route);
+    redirect(`${wikiPath(page.redirectKey)}?rdfrom=${encodeURIComponent(page.key)}`);
   }
   const rdfrom = first(query.rdfrom);
   return (
@@ -200,7 +206,7 @@ export default async function WikiPage({ params, searchParams }: { params: Param
       <Tabs path={path} current="view" exists={page.exists} canEdit={page.canEdit} />
       {rdfrom ? (
         <p className="hint">
-          (Redirected from <Link href={`${wikiPath(rdfrom)}?redirect=no` as Route}>{rdfrom.replace(/_/g, " ")}</Link>)
+          (Redirected from <Link href={`${wikiPath(rdfrom)}?redirect=no`}>{rdfrom.replace(/_/g, " ")}</Link>)
         </p>
       ) : null}
       {first(query.merged) ? (
@@ -211,7 +217,7 @@ export default async function WikiPage({ params, searchParams }: { params: Param
       {page.deleted ? (
         <p className={styles.note} role="status">
           This page was deleted{page.deleted.reason ? ` (${page.deleted.reason})` : ""}; only admins see it. Restore it from its{" "}
-          <Link href={`${path}?action=info` as Route}>information page</Link>.
+          <Link href={`${path}?action=info`}>information page</Link>.
         </p>
       ) : null}
       {oldid !== undefined && page.revision ? (
@@ -227,22 +233,22 @@ export default async function WikiPage({ params, searchParams }: { params: Param
         <p data-testid="wiki-missing">
           There is no page with this title yet.{" "}
           {user ? (
-            <Link href={`${path}?action=edit` as Route}>Create it</Link>
+            <Link href={`${path}?action=edit`}>Create it</Link>
           ) : (
-            <Link href={`/signin?callbackUrl=${encodeURIComponent(`${path}?action=edit`)}` as Route}>Sign in to create it</Link>
+            <Link href={withQuery("/signin", { callbackUrl: `${path}?action=edit` })}>Sign in to create it</Link>
           )}
           {" · "}
-          <Link href={`/search?${new URLSearchParams({ q: page.title, fulltext: "1" })}` as Route}>Search for “{page.title}”</Link>
+          <Link href={withQuery("/search", { q: page.title, fulltext: 1 })}>Search for “{page.title}”</Link>
         </p>
       )}
-      {t.key.startsWith("File:") ? <FileSection name={t.key.slice("File:".length)} /> : null}
+      {t.key.startsWith("File:") ? <FileSection name={t.key.slice("File:".length)} file={await fileInfo(prisma, t.key.slice("File:".length))} /> : null}
       {page.members.length ? (
         <section aria-labelledby="members">
           <h2 id="members">Pages in this category</h2>
           <ul>
             {page.members.map((m) => (
               <li key={m.key}>
-                <Link href={wikiPath(m.key) as Route}>{m.title}</Link>
+                <Link href={wikiPath(m.key)}>{m.title}</Link>
               </li>
             ))}
           </ul>
@@ -254,7 +260,7 @@ export default async function WikiPage({ params, searchParams }: { params: Param
           {page.categories.map((c, i) => (
             <span key={c}>
               {i ? " · " : ""}
-              <Link href={wikiPath(`Category:${c}`) as Route}>{c.replace(/_/g, " ")}</Link>
+              <Link href={wikiPath(`Category:${c}`)}>{c.replace(/_/g, " ")}</Link>
             </span>
           ))}
         </p>
@@ -270,14 +276,15 @@ export default async function WikiPage({ params, searchParams }: { params: Param
 }
 
 async function SpecialPage({ name, query }: { name: string; query: Record<string, string | string[] | undefined> }) {
-  const caller = await api();
+  const prisma = (await getDb()).prisma;
+  const viewer = viewerOf(await getCurrentUser());
   const [special, ...rest] = name.split("/");
   const arg = rest.join("/").replace(/_/g, " ");
   switch (special?.toLowerCase()) {
     case "recentchanges": {
       const hideMinor = first(query.hideminor) === "1";
       const userFilter = first(query.user).trim();
-      const rows = await caller.wiki.recentChanges({ hideMinor, ...(userFilter ? { user: userFilter } : {}) });
+      const rows = await changes(prisma, viewer, { hideMinor, ...(userFilter ? { byName: userFilter } : {}), limit: 100 });
       return (
         <div className={styles.layout}>
           <h1>Recent changes</h1>
@@ -296,7 +303,7 @@ async function SpecialPage({ name, query }: { name: string; query: Record<string
     }
     case "contributions": {
       if (!arg) notFound();
-      const rows = await caller.wiki.recentChanges({ user: arg, limit: 500 });
+      const rows = await changes(prisma, viewer, { byName: arg, limit: 500 });
       return (
         <div className={styles.layout}>
           <h1>Contributions of {arg}</h1>
@@ -316,7 +323,7 @@ async function SpecialPage({ name, query }: { name: string; query: Record<string
           </div>
         );
       }
-      const list = await caller.wiki.watchlist();
+      const list = { changes: await changes(prisma, viewer, { watchedBy: user.id }), pages: await watchlistPages(prisma, user.id) };
       return (
         <div className={styles.layout}>
           <h1>Watchlist</h1>
@@ -325,7 +332,7 @@ async function SpecialPage({ name, query }: { name: string; query: Record<string
             {list.pages.map((p, i) => (
               <span key={p.key}>
                 {i ? ", " : ""}
-                <Link href={wikiPath(p.key) as Route}>{p.title}</Link>
+                <Link href={wikiPath(p.key)}>{p.title}</Link>
               </span>
             ))}
           </p>
@@ -335,7 +342,7 @@ async function SpecialPage({ name, query }: { name: string; query: Record<string
     }
     case "whatlinkshere": {
       if (!arg) notFound();
-      const result = await orNotFound(caller.wiki.whatLinksHere({ title: arg }));
+      const result = await orNotFound(whatLinksHere(prisma, arg, viewer));
       return (
         <div className={styles.layout}>
           <h1>Pages that link to {result.title}</h1>
@@ -343,7 +350,7 @@ async function SpecialPage({ name, query }: { name: string; query: Record<string
           <ul data-testid="wiki-links-here">
             {result.pages.map((p) => (
               <li key={p.key}>
-                <Link href={`${wikiPath(p.key)}${p.isRedirect ? "?redirect=no" : ""}` as Route}>{p.title}</Link>
+                <Link href={`${wikiPath(p.key)}${p.isRedirect ? "?redirect=no" : ""}`}>{p.title}</Link>
                 {p.isRedirect ? " (redirect)" : ""}
               </li>
             ))}
@@ -352,14 +359,14 @@ async function SpecialPage({ name, query }: { name: string; query: Record<string
       );
     }
     case "allpages": {
-      const all = await caller.wiki.allPages();
+      const all = await allPages(prisma);
       return (
         <div className={styles.layout}>
           <h1>All pages</h1>
           <ul>
             {all.pages.map((p) => (
               <li key={p.key}>
-                <Link href={`${wikiPath(p.key)}${p.redirectKey ? "?redirect=no" : ""}` as Route}>{p.title}</Link>
+                <Link href={`${wikiPath(p.key)}${p.redirectKey ? "?redirect=no" : ""}`}>{p.title}</Link>
                 {p.redirectKey ? ` → ${p.redirectKey.replace(/_/g, " ")}` : ""}
               </li>
             ))}
@@ -368,7 +375,7 @@ async function SpecialPage({ name, query }: { name: string; query: Record<string
       );
     }
     case "log": {
-      const entries = await caller.wiki.log();
+      const entries = await wikiLog(prisma);
       return (
         <div className={styles.layout}>
           <h1>Wiki log</h1>
@@ -376,7 +383,7 @@ async function SpecialPage({ name, query }: { name: string; query: Record<string
             {entries.map((e, i) => (
               <li key={i}>
                 {e.createdAt.toISOString().slice(0, 16).replace("T", " ")} UTC · {e.actorName} {e.action === "move" ? "moved" : `${e.action}d`.replace("eed", "ed")}{" "}
-                <Link href={wikiPath(e.title) as Route}>{e.title}</Link>
+                <Link href={wikiPath(e.title)}>{e.title}</Link>
                 {e.detail ? ` (${e.detail})` : ""}
                 {e.reason ? `: ${e.reason}` : ""}
               </li>
