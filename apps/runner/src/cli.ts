@@ -7,6 +7,7 @@ import { BenchmarkError, loadBenchmark } from "./benchmark/manifest";
 import { detectCapabilities } from "./capabilities";
 import { ConfigError, defaultExecutorBinds, limitsFromSettings, loadSettings, modelsMount, parseBind, type RunnerSettings } from "./config";
 import { gradeNotebook, parseExecutor } from "./job/grade";
+import { describeModels } from "./models";
 import { HttpJobSource } from "./job/http-source";
 import { runWorker } from "./job/worker";
 import type { LogLine, Scores } from "./protocol";
@@ -240,6 +241,7 @@ async function cmdGrade(args: string[]): Promise<number> {
   const mode = await sandboxMode(values["unsafe-no-sandbox"] ?? false, settings);
   const bench = await loadBenchmark(values.benchmark);
   console.error(`[runner] ${await describeMemoryCap(settings)}`);
+  console.error(`[runner] ${describeModels(settings.modelsDir)}`);
   const outcome = await gradeNotebook({
     ...executionOptions(settings, values.bind, mode),
     notebook: await readFile(file),
@@ -287,6 +289,7 @@ async function cmdWork(args: string[]): Promise<number> {
   const log = (m: string) => console.error(`${new Date().toISOString()} ${m}`);
   log(`runner ${capabilities.runnerName}: ${capabilities.cpuModel} x${capabilities.cpuCount}, GPU ${capabilities.gpu ?? "none"}, backend ${capabilities.backend}, sandbox ${capabilities.sandbox}`);
   log(await describeMemoryCap(settings));
+  log(describeModels(settings.modelsDir));
   log(`serving ${settings.serverUrl}`);
   const source = new HttpJobSource({ serverUrl: settings.serverUrl, token: settings.token, capabilities, log });
   const ac = new AbortController();
