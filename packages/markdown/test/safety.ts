@@ -64,3 +64,18 @@ export function cpuMs(fn: () => void): number {
   const d = process.cpuUsage(start);
   return (d.user + d.system) / 1000;
 }
+
+/** A 30 KB page of ordinary prose, links and code: what the machine's speed is measured on. */
+const REFERENCE_PAGE = Array.from({ length: 400 }, (_, i) => `Paragraph ${i} has *some* words, a [link](https://example.com/${i}) and \`code\`.\n`).join("\n");
+/** CPU time of the reference page on the machine the 1 s promise was made for (a quiet 2-core CI machine or better). */
+export const REFERENCE_PAGE_MS = 200;
+
+/**
+ * The CPU budget for one render: 1 s where the reference page takes REFERENCE_PAGE_MS or less, proportionally more
+ * on a slower machine (measured, best of three). Time limits are not a benchmark: this catches the superlinear
+ * blow-ups the corpus exists for (9 s, 24 s) without failing on a slow or busy machine; bench:markdown has the figures.
+ */
+export function renderBudgetMs(render: (markdown: string) => unknown): number {
+  const reference = Math.min(...[0, 1, 2].map(() => cpuMs(() => void render(REFERENCE_PAGE))));
+  return 1000 * Math.max(1, reference / REFERENCE_PAGE_MS);
+}
