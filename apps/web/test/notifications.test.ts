@@ -18,8 +18,8 @@ const code = (error: unknown) => (error instanceof TRPCError ? error.code : Stri
 const link = (id: string) => `/homework/submissions/${id}`;
 
 describe("the registry of notification kinds", () => {
-  it("knows the homework and grading kinds, each with a label, description and defaults", () => {
-    expect(KIND_NAMES).toEqual(["submission-scored", "submission-failed", "review-returned", "regrade-answered", "regrade-requested"]);
+  it("knows the homework, grading and wiki kinds, each with a label, description and defaults", () => {
+    expect(KIND_NAMES).toEqual(["submission-scored", "submission-failed", "review-returned", "regrade-answered", "regrade-requested", "wiki-page-changed"]);
     for (const kind of KIND_NAMES) {
       const spec = NOTIFICATION_KINDS[kind];
       expect(spec.label.length).toBeGreaterThan(0);
