@@ -119,6 +119,7 @@ const PROCEDURES: Record<string, { input: (f: Fixture) => unknown; expect: Expec
   "wiki.diff": { input: () => ({ title: "Matrix page", from: 1, to: 2 }), expect: PUBLIC },
   "wiki.info": { input: () => ({ title: "Matrix page" }), expect: PUBLIC },
   "wiki.whatLinksHere": { input: () => ({ title: "Matrix page" }), expect: PUBLIC },
+  "wiki.suggest": { input: () => ({ prefix: "matrix" }), expect: PUBLIC },
   "wiki.allPages": { input: () => undefined, expect: PUBLIC },
   "wiki.log": { input: () => undefined, expect: PUBLIC },
   "wiki.recentChanges": { input: () => ({ user: "student", hideMinor: true }), expect: PUBLIC },

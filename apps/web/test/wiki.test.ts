@@ -14,7 +14,7 @@ import {
   type SavePageResult,
   type WikiActor,
 } from "~/server/wiki/pages";
-import { allPages, changes, exactTitleMatch, pageDiff, pageHistory, pageInfo, rawText, viewPage, whatLinksHere } from "~/server/wiki/read";
+import { allPages, changes, exactTitleMatch, pageDiff, pageHistory, pageInfo, rawText, suggestTitles, viewPage, whatLinksHere } from "~/server/wiki/read";
 import { eachBackend } from "./support/backends";
 
 const lines = (...xs: string[]) => xs.map((x) => `${x}\n`).join("");
@@ -222,6 +222,33 @@ eachBackend((get: () => Database, backend: string) => {
       expect((await search(prisma, { q: "kind", kinds: ["wiki"] })).hits.map((h) => h.url)).toEqual(["/wiki/Rules"]);
       expect(await exactTitleMatch(prisma, "rules")).toBe("/wiki/Rules");
       expect((await prisma.wikiLogEntry.findMany({ orderBy: { createdAt: "asc" } })).map((e) => e.action)).toEqual(["protect", "protect", "delete", "restore"]);
+    });
+
+    it("suggests live titles by prefix for [[ completion: any case or spacing, redirects marked, literal % and _", async () => {
+      const { prisma } = get();
+      const ann = await actor(prisma, "ann", "admin");
+      for (const title of ["Learning rate finder", "Learning rate", "Learning", "learning_100%", "Loss functions", "Leaked page"]) {
+        saved(await savePage(prisma, { title, body: `About ${title}.`, baseRevision: 0, author: ann }));
+      }
+      saved(await savePage(prisma, { title: "LR finder", body: "#REDIRECT [[Learning rate finder]]\n", baseRevision: 0, author: ann }));
+      saved(await savePage(prisma, { title: "Learning rates", body: "#REDIRECT [[Learning rate]]\n", baseRevision: 0, author: ann }));
+      await deletePage(prisma, { title: "Leaked page", reason: "", actor: ann });
+
+      const titles = async (prefix: string, limit?: number) => (await suggestTitles(prisma, prefix, limit)).map((s) => s.title);
+      // ordinary pages before redirects, then shorter first, then by key
+      expect(await titles("learning")).toEqual(["Learning", "Learning 100%", "Learning rate", "Learning rate finder", "Learning rates"]);
+      expect(await titles("  LEARNING_rate")).toEqual(["Learning rate", "Learning rate finder", "Learning rates"]);
+      // a space typed after a word asks for a longer title
+      expect(await titles("learning rate ")).toEqual(["Learning rate finder"]);
+      expect(await titles("learning r", 2)).toEqual(["Learning rate", "Learning rate finder"]);
+      expect(await suggestTitles(prisma, "lr")).toEqual([{ title: "LR finder", key: "LR_finder", redirectTo: "Learning rate finder" }]);
+      // what was typed is matched literally, LIKE wildcards included; deleted pages are not suggested
+      expect(await titles("learning_1")).toEqual(["Learning 100%"]);
+      expect(await titles("Learning%")).toEqual([]);
+      expect(await titles("l_ss")).toEqual([]);
+      expect(await titles("Lea")).not.toContain("Leaked page");
+      expect(await titles("Leaked")).toEqual([]);
+      expect(await titles("   ")).toEqual([]);
     });
 
     it("reverts to a revision, undoes one edit keeping later ones, and refuses an undo that conflicts", async () => {

@@ -5,6 +5,8 @@ import { useMutation } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { MergeConflict } from "~/components/revisions";
 import { useTRPC } from "~/trpc/react";
+import { ImageUpload } from "./image-upload";
+import { useTitleCompletion, type Completion } from "./title-completion";
 import styles from "./wiki.module.css";
 
 interface Props {
@@ -38,6 +40,10 @@ export function WikiEditor({ title, pageKey, path, baseRevision: initialBase, bo
   const [restored, setRestored] = useState(false);
   const [previewHtml, setPreviewHtml] = useState<string | null>(null);
   const saving = useRef(false);
+  const textarea = useRef<HTMLTextAreaElement>(null);
+  const [caret, setCaret] = useState(0);
+  // Where the caret goes once a completion or an inserted image is in the text.
+  const pendingCaret = useRef<number | null>(null);
   const save = useMutation(trpc.wiki.save.mutationOptions());
   const preview = useMutation(trpc.wiki.preview.mutationOptions());
   const dirty = text !== initialBody || conflict !== null;
@@ -75,6 +81,26 @@ export function WikiEditor({ title, pageKey, path, baseRevision: initialBase, bo
     const timer = setTimeout(() => renderPreview({ body: text }, { onSuccess: (r) => setPreviewHtml(r.html) }), 400);
     return () => clearTimeout(timer);
   }, [text, renderPreview]);
+
+  useEffect(() => {
+    const at = pendingCaret.current;
+    if (at === null || !textarea.current) return;
+    pendingCaret.current = null;
+    textarea.current.focus();
+    textarea.current.setSelectionRange(at, at);
+    setCaret(at);
+  }, [text]);
+
+  function replaceText(next: Completion) {
+    pendingCaret.current = next.caret;
+    setText(next.text);
+  }
+  const completion = useTitleCompletion(text, caret, replaceText);
+
+  function insertImage(markdown: string) {
+    const at = Math.min(caret, text.length);
+    replaceText({ text: text.slice(0, at) + markdown + text.slice(at), caret: at + markdown.length });
+  }
 
   async function submit(event: React.FormEvent) {
     event.preventDefault();
@@ -122,10 +148,27 @@ export function WikiEditor({ title, pageKey, path, baseRevision: initialBase, bo
       ) : null}
       <input type="hidden" name="baseRevision" value={base} />
       <div className={styles.editorGrid}>
-        <label className="stack">
-          <span>{exists ? "Text" : "Text of the new page"} (markdown, <a href="#syntax">syntax</a>)</span>
-          <textarea name="body" value={text} onChange={(e) => setText(e.target.value)} aria-label="Page text" spellCheck />
-        </label>
+        <div className="stack">
+          <label className="stack">
+            <span>{exists ? "Text" : "Text of the new page"} (markdown, <a href="#syntax">syntax</a>)</span>
+            <textarea
+              ref={textarea}
+              name="body"
+              value={text}
+              onChange={(e) => {
+                setText(e.target.value);
+                setCaret(e.target.selectionStart);
+              }}
+              onSelect={(e) => setCaret(e.currentTarget.selectionStart)}
+              onKeyDown={(e) => completion.onKeyDown(e)}
+              aria-label="Page text"
+              spellCheck
+              {...completion.inputProps}
+            />
+          </label>
+          {completion.list}
+          <ImageUpload pageKey={pageKey} onInsert={insertImage} />
+        </div>
         <section aria-label="Preview">
           <strong>Preview</strong>
           <div className={`${styles.preview} ${styles.body}`} data-testid="wiki-preview" dangerouslySetInnerHTML={{ __html: previewHtml ?? "" }} />

@@ -302,3 +302,30 @@ export async function exactTitleMatch(db: Db, query: string): Promise<WikiPath |
   const page = await db.wikiPage.findUnique({ where: { key }, select: { key: true, deletedAt: true } });
   return page && !page.deletedAt ? wikiPath(page.key) : null;
 }
+
+export interface TitleSuggestion {
+  title: string;
+  key: string;
+  /** the title a redirect leads to, null for an ordinary page */
+  redirectTo: string | null;
+}
+
+/**
+ * The editor's `[[` completion: live pages whose key starts with `prefix`, spelled as a title or a key, any case
+ * (titles ignore the first letter's case; a reader typing "lr f" means "LR finder" too). Pages whose key starts with
+ * the prefix as typed (first letter upper case) come first, ordinary pages before redirects, shorter before longer.
+ */
+export async function suggestTitles(db: Db, prefix: string, limit = 8): Promise<TitleSuggestion[]> {
+  const typed = prefix.normalize("NFC").replace(/[\s_]+/g, "_").replace(/^_+/, "");
+  if (!typed) return [];
+  const exact = typed.charAt(0).toUpperCase() + typed.slice(1);
+  // LIKE's own wildcards in what was typed are literal characters of a title.
+  const escape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+  const take = Math.max(1, Math.min(limit, 50));
+  const rows = await db.$queryRaw<Array<{ key: string; title: string; redirectKey: string | null }>>`
+    SELECT key, title, "redirectKey" FROM "WikiPage"
+    WHERE "deletedAt" IS NULL AND key ILIKE ${`${escape(typed)}%`}
+    ORDER BY (key LIKE ${`${escape(exact)}%`}) DESC, ("redirectKey" IS NULL) DESC, length(key), key
+    LIMIT ${take}`;
+  return rows.map((r) => ({ title: r.title, key: r.key, redirectTo: r.redirectKey === null ? null : keyToTitle(r.redirectKey) }));
+}

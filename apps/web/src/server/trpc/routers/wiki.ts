@@ -21,6 +21,7 @@ import {
   pageForEdit,
   pageHistory,
   pageInfo,
+  suggestTitles,
   viewPage,
   watchlistPages,
   whatLinksHere,
@@ -65,6 +66,11 @@ export const wikiRouter = createTRPCRouter({
       await paceNewAccount(ctx.db.prisma, ctx.user);
       return savePage(ctx.db.prisma, { title: input.title, body: input.body, summary: input.summary, minor: input.minor, baseRevision: input.baseRevision, author: actor(ctx.user) });
     }),
+
+  /** The editor's `[[` completion: live pages whose title starts with the prefix, redirects marked. */
+  suggest: publicProcedure
+    .input(z.object({ prefix: z.string().min(1).max(100) }))
+    .query(({ ctx, input }) => suggestTitles(ctx.db.prisma, input.prefix)),
 
   history: publicProcedure.input(z.object({ title })).query(({ ctx, input }) => pageHistory(ctx.db.prisma, input.title, viewer(ctx.user))),
   diff: publicProcedure
