@@ -63,5 +63,5 @@ test("equal scores are ranked by the earlier submission as the page says, your o
   const pointTime = points.nth(0).locator("time");
   expect(await pointTime.getAttribute("datetime")).toBe(await leaderTime.getAttribute("datetime"));
   expect(await pointTime.textContent()).toBe(await leaderTime.textContent());
-  await expect(page.getByTestId("score-chart").locator("circle title")).toHaveText([`${await leaderTime.textContent()}: 0.1000`]);
+  await expect(page.getByTestId("score-chart").locator("circle title")).toHaveText([`${await leaderTime.textContent()}: 0.10000`]);
 });
