@@ -200,7 +200,8 @@ async function readLocalFolder(spec: BackboneSpec, from: string): Promise<Layers
   return finish(spec, dir, dir, text, modelJson, shards, await readLabels(spec, dir));
 }
 
-async function readCached(spec: BackboneSpec, dir: string): Promise<LayersModelFiles> {
+/** Reads every file a cache folder's integrity.json records, checking size and sha256; a mismatch names the file. */
+async function verifiedCacheFiles(spec: BackboneSpec, dir: string): Promise<{ integrity: Integrity; integrityPath: string; bytes: Map<string, Uint8Array> }> {
   const integrityPath = path.join(dir, "integrity.json");
   const integrity: Integrity = integritySchema.parse(JSON.parse(await fs.readFile(integrityPath, "utf8")));
   const bytes = new Map<string, Uint8Array>();
@@ -214,13 +215,18 @@ async function readCached(spec: BackboneSpec, dir: string): Promise<LayersModelF
         : sha256(data) !== want.sha256
           ? `has sha256 ${sha256(data)}, expected ${want.sha256}`
           : undefined;
-    if (problem) {
+    if (problem || !data) {
       throw new Error(
-        `cached model ${spec.id} is corrupt: ${file} ${problem}. Delete ${dir} and load again (it will be downloaded from ${integrity.source}).`,
+        `cached model ${spec.id} is corrupt: ${file} ${problem ?? "is missing"}. Delete ${dir} and load again (it will be downloaded from ${integrity.source}).`,
       );
     }
-    bytes.set(name, new Uint8Array(data!));
+    bytes.set(name, new Uint8Array(data));
   }
+  return { integrity, integrityPath, bytes };
+}
+
+async function readCached(spec: BackboneSpec, dir: string): Promise<LayersModelFiles> {
+  const { integrity, integrityPath, bytes } = await verifiedCacheFiles(spec, dir);
   const text = new TextDecoder().decode(bytes.get("model.json"));
   const modelJson = parseModelJson(text, path.join(dir, "model.json"));
   const shards = modelJson.weightsManifest.map((g) =>
@@ -362,23 +368,9 @@ async function onnxFiles(spec: BackboneSpec, manifest: BackboneManifest, source:
 
 /** A cache folder holds either a TF.js model (model.json) or an ONNX one (manifest.json). */
 async function readCachedAny(spec: BackboneSpec, dir: string): Promise<ModelFiles> {
-  const integrityPath = path.join(dir, "integrity.json");
-  const integrity = integritySchema.parse(JSON.parse(await fs.readFile(integrityPath, "utf8")));
+  const integrity = integritySchema.parse(JSON.parse(await fs.readFile(path.join(dir, "integrity.json"), "utf8")));
   if (!integrity.files["manifest.json"]) return readCached(spec, dir);
-  for (const [name, want] of Object.entries(integrity.files)) {
-    const file = path.join(dir, safeRelative(name, integrityPath));
-    const data = await fs.readFile(file).catch(() => undefined);
-    const problem = !data
-      ? "is missing"
-      : data.length !== want.size
-        ? `has ${data.length} bytes, expected ${want.size}`
-        : sha256(data) !== want.sha256
-          ? `has sha256 ${sha256(data)}, expected ${want.sha256}`
-          : undefined;
-    if (problem) {
-      throw new Error(`cached model ${spec.id} is corrupt: ${file} ${problem}. Delete ${dir} and load again (it will be downloaded from ${integrity.source}).`);
-    }
-  }
+  await verifiedCacheFiles(spec, dir);
   const files = await readManifestModel(spec, path.join(dir, "manifest.json"));
   return { ...files, source: integrity.source };
 }
