@@ -5,6 +5,7 @@ import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "../generated/prisma/client";
 import { databaseConfigFromEnv, describeDatabase, type DatabaseConfig } from "./config";
+import { PgListener, pgliteListen, type Listen } from "./listen";
 import { lockDataDir } from "./lock";
 import { applyMigrations, type MigrationResult } from "./migrations";
 import { defaultMigrationsDir } from "./paths";
@@ -19,6 +20,12 @@ export interface Database {
   description: string;
   /** Runs `fn` with one raw connection (PGlite has only one; PostgreSQL lends one from the pool). */
   withSql<T>(fn: (sql: SqlRunner) => Promise<T>): Promise<T>;
+  /**
+   * Subscribes to a NOTIFY channel: `onPayload` gets each payload that a committed transaction sent with
+   * `pg_notify(channel, payload)`, from any process (PostgreSQL: one dedicated LISTEN connection per Database,
+   * reconnected with backoff; PGlite: in this process). Nothing is delivered for a rolled-back transaction.
+   */
+  listen: Listen;
   migrate(migrationsDir?: string, log?: (line: string) => void): Promise<MigrationResult>;
   close(): Promise<void>;
 }
@@ -66,7 +73,8 @@ async function openPGlite(config: Extract<DatabaseConfig, { kind: "pglite" }>): 
     queue = run.catch(() => undefined);
     return run;
   };
-  return database(config, prisma, withSql, async () => {
+  const listen = pgliteListen(client, (line) => console.warn(`[db] ${line}`));
+  return database(config, prisma, withSql, listen, async () => {
     await client.close();
     release();
   });
@@ -83,13 +91,18 @@ function openPostgres(config: Extract<DatabaseConfig, { kind: "postgresql" }>): 
       client.release();
     }
   };
-  return database(config, prisma, withSql, () => pool.end());
+  const listener = new PgListener(config.url);
+  return database(config, prisma, withSql, listener.listen, async () => {
+    await listener.close();
+    await pool.end();
+  });
 }
 
 function database(
   config: DatabaseConfig,
   prisma: PrismaClient,
   withSql: Database["withSql"],
+  listen: Listen,
   closeDriver: () => Promise<void>,
 ): Database {
   return {
@@ -97,6 +110,7 @@ function database(
     config,
     description: describeDatabase(config),
     withSql,
+    listen,
     migrate: (dir = defaultMigrationsDir(), log) => withSql((s) => applyMigrations(s, dir, log)),
     async close() {
       await prisma.$disconnect();

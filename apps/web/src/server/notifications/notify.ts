@@ -1,8 +1,10 @@
 import type { Prisma } from "@course/db";
+import { userChannel } from "../live/channels";
+import { publishMany } from "../live/publish";
 import { kindSpec, NOTIFICATION_KINDS, parseKind, type NotificationData, type NotificationKind } from "./kinds";
 
 /** The database handle notify() needs: a transaction of the write it belongs to (or the client itself). */
-export type NotifyClient = Pick<Prisma.TransactionClient, "notification" | "notificationPreference">;
+export type NotifyClient = Pick<Prisma.TransactionClient, "notification" | "notificationPreference" | "$executeRaw">;
 
 export interface NotifyOptions {
   /**
@@ -15,7 +17,8 @@ export interface NotifyOptions {
 /**
  * The one way to create notifications: tells `userIds` about something of this `kind`, in the caller's transaction so
  * the event and its notifications land together. Users who turned the kind off in-app get no row (unless the kind is
- * mandatory). Returns how many rows were created.
+ * mandatory). Each recipient's open pages hear of it live (`notifications-changed` on `user:<id>`), once the
+ * transaction commits. Returns how many rows were created.
  */
 export async function notify<K extends NotificationKind>(
   tx: NotifyClient,
@@ -35,6 +38,8 @@ export async function notify<K extends NotificationKind>(
     data: wanted.map((userId) => ({ userId, kind, title, body, link, dedupeKey: options.dedupeKey === undefined ? null : `${options.dedupeKey}@${userId}` })),
     skipDuplicates: true,
   });
+  // Sent on commit, never on rollback. A deduplicated repeat creates nothing and tells nobody.
+  if (count > 0) await publishMany(tx, wanted.map((userId) => ({ channel: userChannel(userId), event: { type: "notifications-changed" } })));
   return count;
 }
 
