@@ -152,7 +152,13 @@ const runnerJson = (p: string, body: unknown) => (_f: Fixture, headers: Record<s
   new Request(url(p), { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify(body) });
 const capabilities = completion([0.2, 0.9]).capabilities;
 
-/** Route handlers, by file under src/app and method. A route file or exported method missing here fails the test. */
+/** A user's own live channel: only that user may subscribe, whatever their role. */
+const OWN_CHANNEL: Expectations = { ...SIGNED_IN, otherStudent: "FORBIDDEN", grader: "FORBIDDEN", admin: "FORBIDDEN" };
+
+/**
+ * Route handlers, by file under src/app and method (`#variant` for a second case of the same one). A route file or
+ * exported method missing here fails the test.
+ */
 const ROUTES: Record<string, RouteCall | { skip: string }> = {
   "api/health/route.ts GET": { request: () => new Request(url("/api/health")), expect: PUBLIC },
   "api/auth/[...nextauth]/route.ts GET": { skip: "next-auth's own sign-in endpoints (public by design); they need a Next request scope" },
@@ -208,6 +214,12 @@ const ROUTES: Record<string, RouteCall | { skip: string }> = {
     params: (f) => ({ id: f.runningJobId }),
     expect: RUNNER_ONLY,
   },
+  // Server-Sent Events: each channel is checked (an answer of 200 is a stream, closed by the test at once).
+  "api/live/route.ts GET": {
+    request: (f, headers) => new Request(url(`/api/live?channels=user:${f.users.student.id}`), { headers }),
+    expect: OWN_CHANNEL,
+  },
+  "api/live/route.ts GET#public": { request: (_f, headers) => new Request(url("/api/live?channels=topic:t1"), { headers }), expect: PUBLIC },
   "api/wiki/raw/[...title]/route.ts GET": {
     request: (_f, headers) => new Request(url("/api/wiki/raw/Matrix_page"), { headers }),
     params: () => ({ title: ["Matrix_page"] }),
@@ -275,7 +287,7 @@ describe("every procedure, route handler and page has an entry", () => {
       const mod = (await import(/* @vite-ignore */ path.join(appDir, file))) as Record<string, unknown>;
       for (const method of HTTP_METHODS) if (typeof mod[method] === "function") found.push(`${file} ${method}`);
     }
-    expect(found.sort()).toEqual(Object.keys(ROUTES).sort());
+    expect(found.sort()).toEqual([...new Set(Object.keys(ROUTES).map((name) => name.split("#")[0]!))].sort());
   });
 
   it("checks each page's role on the server with requireUser, and the submission page its ownership", () => {
@@ -361,9 +373,15 @@ eachBackend((db) => {
       current.db = db();
       current.user = userOf(f, actor);
       const headers: Record<string, string> = actor === "runner" ? { authorization: `Bearer ${f.runnerToken}` } : {};
-      const [file, method] = name.split(" ") as [string, string];
+      const [file, method] = name.split("#")[0]!.split(" ") as [string, string];
       const mod = (await import(/* @vite-ignore */ path.join(appDir, file))) as Record<string, (req: Request, ctx: { params: Promise<Record<string, string | string[]>> }) => Promise<Response>>;
       const res = await mod[method]!(entry.request(f, headers), { params: Promise.resolve(entry.params?.(f) ?? {}) });
+      // An event stream never ends by itself: its status is the answer.
+      if (res.headers.get("content-type")?.startsWith("text/event-stream")) {
+        await res.body?.cancel();
+        expect(outcomeOfStatus(res.status)).toBe(expected);
+        return;
+      }
       expect(outcomeOfStatus(res.status), await res.text().then((t) => t.slice(0, 300))).toBe(expected);
     });
   });

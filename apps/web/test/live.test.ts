@@ -1,7 +1,7 @@
 import { openDatabase, type Database } from "@course/db";
 import { describe, expect, it, vi } from "vitest";
 import type { PublicUser } from "~/server/auth/users";
-import { LiveBus, liveBus } from "~/server/live/bus";
+import { liveBus, type LiveBus } from "~/server/live/bus";
 import { authorizeChannels, MAX_CHANNELS_PER_CONNECTION, parseChannel, parseChannelList, topicChannel, userChannel, type LiveChannel } from "~/server/live/channels";
 import { LIVE_EVENT_TYPES, parseLiveEvent } from "~/server/live/events";
 import { decodeLiveMessage, encodeLiveMessage, MAX_LIVE_PAYLOAD_BYTES, publish, publishMany, type LiveMessage } from "~/server/live/publish";

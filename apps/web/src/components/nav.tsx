@@ -59,7 +59,7 @@ export function Nav() {
     { href: "/wiki", label: "Wiki" },
   ];
   if (user) {
-    links.push({ href: "/notifications", label: <>Notifications <HeaderUnreadBadge /></> });
+    links.push({ href: "/notifications", label: <>Notifications <HeaderUnreadBadge userId={user.id} /></> });
     links.push({ href: "/account", label: "Account" });
     if (rank[user.role] >= rank.grader) links.push({ href: "/grading", label: "Grading" });
     if (rank[user.role] >= rank.admin) links.push({ href: "/admin/users", label: "Admin" });

@@ -31,8 +31,11 @@ export const LIVE_EVENTS = {
 
 export type LiveEventType = keyof typeof LIVE_EVENTS;
 
+/** zod types an empty strict object as an index signature of never; an event without fields has none instead. */
+type Fields<D> = string extends keyof D ? Record<never, never> : D;
+
 /** One event: `{ type, ...its fields }`. */
-export type LiveEvent = { [K in LiveEventType]: { type: K } & z.infer<(typeof LIVE_EVENTS)[K]["data"]> }[LiveEventType];
+export type LiveEvent = { [K in LiveEventType]: { type: K } & Fields<z.infer<(typeof LIVE_EVENTS)[K]["data"]>> }[LiveEventType];
 export type LiveEventOf<K extends LiveEventType> = Extract<LiveEvent, { type: K }>;
 
 export const LIVE_EVENT_TYPES = Object.keys(LIVE_EVENTS) as LiveEventType[];

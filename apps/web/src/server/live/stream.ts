@@ -35,13 +35,14 @@ export async function liveEventStream(bus: LiveBus, channels: readonly LiveChann
   let controller!: ReadableStreamDefaultController<Uint8Array>;
   let closed = false;
   const timers: NodeJS.Timeout[] = [];
-  let unsubscribe: (() => void) | undefined;
+  // Nothing can end the stream before the subscription exists: the response is not returned yet.
+  const subscription: { end?: () => void } = {};
 
   const close = () => {
     if (closed) return;
     closed = true;
     for (const t of timers) clearInterval(t);
-    unsubscribe?.();
+    subscription.end?.();
     signal?.removeEventListener("abort", close);
     try {
       controller.close();
@@ -65,7 +66,7 @@ export async function liveEventStream(bus: LiveBus, channels: readonly LiveChann
     new ByteLengthQueuingStrategy({ highWaterMark: 16 * 1024 }),
   );
 
-  unsubscribe = await bus.subscribe(channels, {
+  subscription.end = await bus.subscribe(channels, {
     onMessage: (message) => send(`data: ${JSON.stringify(message)}\n\n`),
     onResync: () => send("event: resync\ndata: {}\n\n"),
   });
