@@ -137,7 +137,7 @@ export async function insertPostIn(tx: Tx, input: InsertPostInput) {
       create: { userId, postCount: 1, topicCount: first ? 1 : 0 },
       update: { postCount: { increment: 1 }, ...(first ? { topicCount: { increment: 1 } } : {}) },
     });
-    if (!first) await notifyReply(tx, updated, { number, replyTo, author: input.author as ForumActor, body: input.cooked.plainText, topicAuthorId: topic.authorId });
+    if (!first) await notifyReply(tx, updated, { number, replyTo, author: input.author, body: input.cooked.plainText, topicAuthorId: topic.authorId });
   }
   return { id: post.id, number, topic: { id: topic.id, slug: topic.slug, title: topic.title } };
 }
