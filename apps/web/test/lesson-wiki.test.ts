@@ -27,7 +27,7 @@ eachBackend((get: () => Database) => {
       expect(starter).toContain("- @22:58 Suggestions");
       expect(starter).toContain("- Notebook: [lesson-1.ipynb](/notebooks/lesson-1.ipynb)");
       expect(starter).toMatch(/- Homework: \[[^\]]+\]\/homework\/|- Homework: \[[^\]]+\]\(\/homework\/[a-z0-9-]+\)/);
-      expect(starter).toContain("- Forum thread: lesson-1-discussion");
+      expect(starter).toContain("- Forum thread: [lesson-1-discussion](/forum/l/lesson-1-discussion)");
       expect(starter).toContain("- Notes: [[Lesson 1 Notes]]");
       // The setup lesson has no video: no timeline.
       expect(await rawText(prisma, "Lesson 0", reader)).not.toContain("## Timeline");

@@ -19,7 +19,7 @@ const link = (id: string) => `/homework/submissions/${id}`;
 
 describe("the registry of notification kinds", () => {
   it("knows the homework, grading and wiki kinds, each with a label, description and defaults", () => {
-    expect(KIND_NAMES).toEqual(["submission-scored", "submission-failed", "review-returned", "regrade-answered", "regrade-requested", "wiki-page-changed"]);
+    expect(KIND_NAMES).toEqual(["submission-scored", "submission-failed", "review-returned", "regrade-answered", "regrade-requested", "wiki-page-changed", "forum-reply"]);
     for (const kind of KIND_NAMES) {
       const spec = NOTIFICATION_KINDS[kind];
       expect(spec.label.length).toBeGreaterThan(0);
@@ -31,16 +31,16 @@ describe("the registry of notification kinds", () => {
   it("rejects an unknown kind at run time, with the known ones in the message", () => {
     expect(isNotificationKind("submission-scored")).toBe(true);
     expect(isNotificationKind("toString")).toBe(false); // not fooled by Object.prototype
-    expect(() => parseKind("forum-reply")).toThrow(UnknownKindError);
-    expect(() => parseKind("forum-reply")).toThrow(/Unknown notification kind "forum-reply"\. Known kinds: submission-scored, /);
-    expect(notificationKindSchema.safeParse("forum-reply").error?.issues[0]?.message).toMatch(/Unknown notification kind "forum-reply"/);
+    expect(() => parseKind("carrier-pigeon")).toThrow(UnknownKindError);
+    expect(() => parseKind("carrier-pigeon")).toThrow(/Unknown notification kind "carrier-pigeon"\. Known kinds: submission-scored, /);
+    expect(notificationKindSchema.safeParse("carrier-pigeon").error?.issues[0]?.message).toMatch(/Unknown notification kind "carrier-pigeon"/);
   });
 
   it("rejects an unknown kind at compile time", () => {
     // Never called: the point is that tsc refuses the line (`npx tsc --noEmit -p apps/web` fails without the directive).
     const compileOnly = (tx: Parameters<typeof notify>[0]) => {
-      // @ts-expect-error "forum-reply" is not a kind of the registry
-      void notify(tx, "u", "forum-reply", { title: "t", body: "b", link: "/x" });
+      // @ts-expect-error "carrier-pigeon" is not a kind of the registry
+      void notify(tx, "u", "carrier-pigeon", { title: "t", body: "b", link: "/x" });
       // @ts-expect-error a kind's payload has a title, body and link
       void notify(tx, "u", "submission-scored", { title: "t" });
     };
@@ -191,7 +191,7 @@ eachBackend((db) => {
       expect(await prisma().notification.count({ where: { userId: bob.id } })).toBe(1);
       // A kind that slipped past the types (plain JavaScript, a cast string) is refused at run time too.
       const untyped = notify as (...args: unknown[]) => Promise<number>;
-      await expect(untyped(prisma(), alice.id, "forum-reply", data)).rejects.toThrow(UnknownKindError);
+      await expect(untyped(prisma(), alice.id, "carrier-pigeon", data)).rejects.toThrow(UnknownKindError);
       await expect(notify(prisma(), alice.id, "submission-scored", { ...data, link: "https://evil.example/" })).rejects.toThrow(/submission page/);
     });
 

@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { ContentError, type ContentProblem } from "./errors";
 import { type LessonFrontMatter, parseLessonFrontMatter, SLUG, splitFrontMatter } from "./frontmatter";
+import { loadForumCategories } from "./forum";
 import { compileLessonMdx } from "./mdx";
 import { checkMdxPolicy } from "./mdx-policy";
 import type { Cue } from "./transcript";
@@ -273,6 +274,12 @@ export async function validateContent(contentDir: string, options: ValidateOptio
       const parsed = parseTranscriptFile(await readFile(file, "utf8"), display(file), { duration });
       if (!parsed.ok) problems.push(...parsed.problems);
     }
+  }
+  try {
+    await loadForumCategories(contentDir, result.course.lessons);
+  } catch (error) {
+    if (!(error instanceof ContentError)) throw error;
+    problems.push(...error.problems);
   }
   return problems;
 }

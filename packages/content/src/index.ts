@@ -6,6 +6,7 @@
  * - Front matter schema and writer, MDX compile and safety policy.
  * - Chapter and transcript parsers (Whisper, WebVTT, SRT), exporters and time helpers.
  * - Homework assignments (`content/homework/*.yaml`): {@link loadAssignments}.
+ * - Forum categories (`content/forum/categories.yaml` plus one per lesson): {@link loadForumCategories}.
  * - Importers (Jekyll lesson pages, transcripts) used by the `content-import` CLI.
  */
 export {
@@ -36,6 +37,7 @@ export {
   parseByteSize,
   type RubricCriterion,
 } from "./assignment";
+export { FORUM_CATEGORIES_FILE, type ForumCategoryDef, loadForumCategories, parseForumCategories } from "./forum";
 export { type Chapter, type ChapterIssue, parseChapterLine, parseChapterList, validateChapters } from "./chapters";
 export { ContentError, type ContentProblem, formatProblem, ParseError, type ParseIssue } from "./errors";
 export {

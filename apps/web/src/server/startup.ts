@@ -4,6 +4,7 @@ import { registerLocalRunner } from "./runner/tokens";
 import { indexCourseAtStart } from "./search/startup";
 import { recordUnsyncedResults } from "./homework/submissions";
 import { seedLessonPagesAtStart } from "./wiki/lesson-startup";
+import { setUpForumAtStart } from "./forum/startup";
 
 export async function startServer() {
   try {
@@ -21,6 +22,7 @@ export async function startServer() {
   if (localToken) await registerLocalRunner(db.prisma, localToken);
   await indexCourseAtStart(db.prisma);
   await seedLessonPagesAtStart(db.prisma);
+  await setUpForumAtStart(db.prisma);
   // Results of jobs finished under a version that copied them lazily on reads; new results are recorded on arrival.
   const caughtUp = await recordUnsyncedResults(db.prisma);
   if (caughtUp > 0) console.log(`[homework] Recorded ${caughtUp} submission results left from an older version.`);

@@ -3,6 +3,7 @@ import { DomainError } from "../errors";
 
 const submissionPage = z.string().regex(/^\/homework\/submissions\/[^/\s]+$/, "This kind links to the student's submission page, /homework/submissions/<id>.");
 const wikiPage = z.string().regex(/^\/wiki\/[^\s]+$/, "This kind links to a wiki page, /wiki/<Title>.");
+const forumPost = z.string().regex(/^\/forum\/t\/[^\s]+$/, "This kind links to a forum post, /forum/t/<id>/<slug>?post=<n>#p<n>.");
 const gradingPage = z.string().regex(/^\/grading\/submissions\/[^/\s]+$/, "This kind links to the submission's grading page, /grading/submissions/<id>.");
 
 /** What every notification shows: a one-line title, a short body (longer text is cut), and where it leads. */
@@ -86,6 +87,14 @@ export const NOTIFICATION_KINDS = {
     defaults: { inApp: true, email: false },
     mandatory: false,
     data: payload(wikiPage),
+  },
+  "forum-reply": {
+    label: "Forum reply",
+    description: "Someone replied to your forum post or topic.",
+    audience: "student",
+    defaults: { inApp: true, email: false },
+    mandatory: false,
+    data: payload(forumPost),
   },
 } as const satisfies Record<string, KindSpec>;
 

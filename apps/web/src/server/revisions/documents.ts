@@ -11,7 +11,7 @@ import { DomainError } from "../errors";
  * user's text. No save ever replaces a revision it did not see.
  */
 
-export const DOCUMENT_KINDS = ["review-feedback", "cell-comment", "wiki-page"] as const;
+export const DOCUMENT_KINDS = ["review-feedback", "cell-comment", "wiki-page", "forum-post"] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 
 /** Longest text a revision stores (characters): a long review, far from a database or merge problem. */
@@ -64,7 +64,7 @@ type Tx = Prisma.TransactionClient;
 export async function createDocument(
   db: Tx | PrismaClient,
   kind: DocumentKind,
-  owner: { reviewId?: string; cellCommentId?: string; wikiPageId?: string } = {},
+  owner: { reviewId?: string; cellCommentId?: string; wikiPageId?: string; forumPostId?: string } = {},
 ): Promise<{ id: string }> {
   return db.textDocument.create({ data: { kind, ...owner }, select: { id: true } });
 }

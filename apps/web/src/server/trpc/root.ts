@@ -2,6 +2,7 @@ import { createCallerFactory, createTRPCRouter } from "./init";
 import { accountRouter } from "./routers/account";
 import { adminRouter } from "./routers/admin";
 import { authRouter } from "./routers/auth";
+import { forumRouter } from "./routers/forum";
 import { gradingRouter } from "./routers/grading";
 import { homeworkRouter } from "./routers/homework";
 import { leaderboardRouter } from "./routers/leaderboard";
@@ -25,6 +26,7 @@ export const appRouter = createTRPCRouter({
   search: searchRouter,
   wiki: wikiRouter,
   lessonWiki: lessonWikiRouter,
+  forum: forumRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -6,8 +6,8 @@ import { ensureLessonPages, lessonOfPage, lessonResolver, type LessonExtras } fr
 
 const NOTEBOOK_LINK = /<NotebookLink\s+path="(notebooks\/[^"]+\.ipynb)"/g;
 
-/** What the starter links to: the notebooks the lesson's body names and its homework. */
-async function extrasFor(file: string, slug: string, homework: Array<{ slug: string; title: string; lesson: string }>): Promise<LessonExtras> {
+/** What the starter links to: the notebooks the lesson's body names and its homework (the forum's starter too). */
+export async function extrasFor(file: string, slug: string, homework: Array<{ slug: string; title: string; lesson: string }>): Promise<LessonExtras> {
   const source = await readFile(file, "utf8").catch(() => "");
   return {
     notebooks: [...new Set([...source.matchAll(NOTEBOOK_LINK)].map((m) => m[1]!))],

@@ -2,6 +2,7 @@ import type { LessonMeta } from "@course/content";
 import { formatTime } from "@course/content/time";
 import type { PrismaClient } from "@course/db";
 import { renderMarkdown, type LessonTarget } from "@course/markdown";
+import { lessonThreadPath } from "../forum/paths";
 import { currentText } from "../revisions/documents";
 import { savePage, type WikiActor } from "./pages";
 import { keyOrNull, keyToTitle, wikiPath } from "./titles";
@@ -55,7 +56,7 @@ export function lessonStarter(lesson: LessonFacts, extras: LessonExtras, kind: "
   const links: string[] = [];
   for (const path of extras.notebooks) links.push(`- Notebook: [${path.split("/").pop()}](/${path})`);
   for (const h of extras.homework) links.push(`- Homework: [${h.title}](/homework/${h.slug})`);
-  links.push(`- Forum thread: ${lesson.forumThread}`);
+  links.push(`- Forum thread: [${lesson.forumThread}](${lessonThreadPath(lesson.forumThread)})`);
   if (kind === "wiki") links.push(`- Notes: [[${keyToTitle(lesson.notesFile)}]]`);
   out.push("## Links", links.join("\n"));
   return `${out.join("\n\n")}\n`;
