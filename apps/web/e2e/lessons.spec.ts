@@ -73,12 +73,13 @@ test.describe("lesson page", () => {
     await expect(page.getByRole("note")).toHaveCount(3);
     await expect(page.getByRole("note", { name: "Check the pretrained model first" })).toBeVisible();
     await expect(page.locator('[data-notebook="notebooks/lesson-1.ipynb"]')).toContainText("the lesson notebook");
-    // The wiki and notes pages are links (created at start); the forum is named without a dead link until it exists.
+    // The wiki and notes pages and the forum thread are links (each created at start).
     const links = page.getByTestId("lesson-link");
-    await expect(links).toHaveText(["Wiki: Lesson 1", "Notes: Lesson 1 Notes", "Forum thread: lesson-1-discussion (coming soon)"]);
+    await expect(links).toHaveText(["Wiki: Lesson 1", "Notes: Lesson 1 Notes", "Forum thread: lesson-1-discussion"]);
     await expect(links.nth(0).getByRole("link")).toHaveAttribute("href", "/wiki/Lesson_1");
     await expect(links.nth(1).getByRole("link")).toHaveAttribute("href", "/wiki/Lesson_1_Notes");
-    await expect(links.locator("a")).toHaveCount(2);
+    await expect(links.nth(2).getByRole("link")).toHaveAttribute("href", "/forum/l/lesson-1-discussion");
+    await expect(links.locator("a")).toHaveCount(3);
   });
 
   test("chapter clicks keep ?t= in the address, so the address shares that moment", async ({ page }) => {

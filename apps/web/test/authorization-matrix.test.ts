@@ -10,6 +10,9 @@ import { submissionWithFiles } from "~/server/homework/student";
 import { canReadSubmission } from "~/server/homework/submissions";
 import { claimNextJob } from "~/server/runner/queue";
 import { createRunnerToken } from "~/server/runner/tokens";
+import { syncForumCategories } from "~/server/forum/categories";
+import { deletePost, replyToTopic } from "~/server/forum/posts";
+import { createTopic, deleteTopic } from "~/server/forum/topics";
 import { deletePage, protectPage, savePage } from "~/server/wiki/pages";
 import { appRouter, createCaller } from "~/server/trpc/root";
 import { eachBackend } from "./support/backends";
@@ -55,6 +58,13 @@ interface Fixture {
   runnerId: string;
   /** a job the runner token holds (running) */
   runningJobId: string;
+  /** the student's topic (a reply of theirs, one of otherStudent's, one of theirs a grader deleted) */
+  forumTopicId: string;
+  forumPostId: string;
+  forumDeletedPostId: string;
+  /** the student's topic without replies, and a topic a grader deleted */
+  forumLonelyTopicId: string;
+  forumDeletedTopicId: string;
 }
 
 /** tRPC procedures: input for each, and who may call it. A procedure missing here fails the test. */
@@ -138,6 +148,30 @@ const PROCEDURES: Record<string, { input: (f: Fixture) => unknown; expect: Expec
   "wiki.protect": { input: () => ({ title: "Matrix page", level: "grader", reason: "test" }), expect: GRADERS },
   "wiki.delete": { input: () => ({ title: "Matrix page", reason: "test" }), expect: ADMINS },
   "wiki.restore": { input: () => ({ title: "Deleted page", reason: "test" }), expect: ADMINS },
+  // The forum: anyone reads; members write; the author edits and deletes their own; graders and admins moderate.
+  "forum.categories": { input: () => undefined, expect: PUBLIC },
+  "forum.topics": { input: () => ({ category: "general" }), expect: PUBLIC },
+  "forum.topic": { input: (f) => ({ id: f.forumTopicId, post: 2 }), expect: PUBLIC },
+  "forum.posts": { input: (f) => ({ topicId: f.forumTopicId, after: 1 }), expect: PUBLIC },
+  "forum.post": { input: (f) => ({ id: f.forumPostId }), expect: PUBLIC },
+  "forum.history": { input: (f) => ({ id: f.forumPostId }), expect: PUBLIC },
+  "forum.diff": { input: (f) => ({ id: f.forumPostId, from: 0, to: 1 }), expect: PUBLIC },
+  "forum.lessonThread": { input: () => ({ slug: "lesson-1" }), expect: PUBLIC },
+  "forum.preview": { input: () => ({ body: "Some **text** and [[Matrix page]]" }), expect: SIGNED_IN },
+  "forum.createTopic": { input: () => ({ category: "general", title: "A new question", body: "How?" }), expect: SIGNED_IN },
+  "forum.reply": { input: (f) => ({ topicId: f.forumTopicId, body: "Me too", replyTo: 2 }), expect: SIGNED_IN },
+  "forum.forEdit": { input: (f) => ({ id: f.forumPostId }), expect: SIGNED_IN },
+  // The student's own reply: its author and moderators edit and delete it.
+  "forum.edit": { input: (f) => ({ id: f.forumPostId, body: "Edited", baseRevision: 1 }), expect: { ...SIGNED_IN, otherStudent: "FORBIDDEN" } },
+  "forum.delete": { input: (f) => ({ id: f.forumPostId }), expect: { ...SIGNED_IN, otherStudent: "FORBIDDEN" } },
+  // A grader deleted the student's post: moderators restore it; its author may not; others do not see it.
+  "forum.restore": { input: (f) => ({ id: f.forumDeletedPostId }), expect: { ...SIGNED_IN, student: "FORBIDDEN", otherStudent: "NOT_FOUND" } },
+  "forum.updateTopic": { input: (f) => ({ id: f.forumTopicId, title: "A better title" }), expect: { ...SIGNED_IN, otherStudent: "FORBIDDEN" } },
+  "forum.setState": { input: (f) => ({ id: f.forumTopicId, state: "closed", on: true }), expect: GRADERS },
+  // With replies, only moderators delete a topic; without, its author may too.
+  "forum.deleteTopic": { input: (f) => ({ id: f.forumTopicId }), expect: { ...GRADERS } },
+  "forum.deleteTopic#own": { input: (f) => ({ id: f.forumLonelyTopicId }), expect: { ...SIGNED_IN, otherStudent: "FORBIDDEN" } },
+  "forum.restoreTopic": { input: (f) => ({ id: f.forumDeletedTopicId }), expect: { ...SIGNED_IN, student: "NOT_FOUND", otherStudent: "NOT_FOUND" } },
 };
 
 const RUNNER_ONLY: Expectations = { anonymous: "UNAUTHORIZED", runner: "ok", student: "UNAUTHORIZED", otherStudent: "UNAUTHORIZED", grader: "UNAUTHORIZED", admin: "UNAUTHORIZED" };
@@ -241,6 +275,13 @@ const PAGES: Record<string, "public" | "student" | "grader" | "admin"> = {
   // anonymous visitors to sign in instead of calling wiki.watchlist.
   "wiki/page.tsx": "public",
   "wiki/[...title]/page.tsx": "public",
+  // The forum's pages read through server/forum with the viewer (deleted topics and posts only for moderators).
+  "forum/page.tsx": "public",
+  "forum/c/[slug]/page.tsx": "public",
+  "forum/t/[id]/[[...slug]]/page.tsx": "public",
+  "forum/l/[thread]/page.tsx": "public",
+  "forum/posts/[id]/history/page.tsx": "public",
+  "forum/u/[username]/page.tsx": "public",
   "account/page.tsx": "student",
   "notifications/page.tsx": "student",
   "homework/submissions/[id]/page.tsx": "student",
@@ -325,7 +366,30 @@ eachBackend((db) => {
     await protectPage(prisma, { title: "Guarded page", level: "grader", reason: "", actor: wikiAdmin });
     await savePage(prisma, { title: "Deleted page", body: "Gone.\n", baseRevision: 0, author: wikiAdmin });
     await deletePage(prisma, { title: "Deleted page", reason: "", actor: wikiAdmin });
-    return { users: { admin, student, otherStudent, grader }, submissionId: sub.id, regradeId: regrade.id, commentId: comment.id, runnerToken: runner.token, runnerId: runner.record.id, runningJobId: job.id };
+    await syncForumCategories(prisma, [{ slug: "general", name: "General", description: "", position: 0, color: "", solvable: true, lessonSlug: null }]);
+    const forumActor = (u: { id: string; name: string | null; role: "student" | "grader" | "admin" }) => ({ id: u.id, name: u.name ?? "", role: u.role });
+    const topic = await createTopic(prisma, { categorySlug: "general", title: "Matrix topic", body: "Question?", author: forumActor(student) });
+    const reply = await replyToTopic(prisma, { topicId: topic.id, body: "My own answer", author: forumActor(student) });
+    await replyToTopic(prisma, { topicId: topic.id, body: "Another answer", author: forumActor(otherStudent) });
+    const doomed = await replyToTopic(prisma, { topicId: topic.id, body: "Spam", author: forumActor(student) });
+    await deletePost(prisma, { postId: doomed.id, actor: forumActor(grader) });
+    const lonely = await createTopic(prisma, { categorySlug: "general", title: "Lonely topic", body: "Anyone?", author: forumActor(student) });
+    const gone = await createTopic(prisma, { categorySlug: "general", title: "Deleted topic", body: "Gone", author: forumActor(student) });
+    await deleteTopic(prisma, { topicId: gone.id, actor: forumActor(grader) });
+    return {
+      users: { admin, student, otherStudent, grader },
+      submissionId: sub.id,
+      regradeId: regrade.id,
+      commentId: comment.id,
+      runnerToken: runner.token,
+      runnerId: runner.record.id,
+      runningJobId: job.id,
+      forumTopicId: topic.id,
+      forumPostId: reply.id,
+      forumDeletedPostId: doomed.id,
+      forumLonelyTopicId: lonely.id,
+      forumDeletedTopicId: gone.id,
+    };
   }
   const userOf = (f: Fixture, actor: Actor): PublicUser | null => (actor === "anonymous" || actor === "runner" ? null : f.users[actor]);
 

@@ -271,6 +271,7 @@ eachBackend((get: () => Database, backend: string) => {
       expect(end.posts.at(-1)!.number).toBe(10_000);
       // Post n was written n minutes after midnight: 2026-01-02 00:00 is post 1440.
       const byDate = await postsWindow(prisma, { topicId: topic.id, anchor: { date: new Date("2026-01-02T00:00:00Z") } }, anon);
+      expect(byDate.target).toBe(1440);
       expect(byDate.posts.map((p) => p.number)).toContain(1440);
       expect(byDate.posts).toHaveLength(20);
       // A reply still takes the next number.

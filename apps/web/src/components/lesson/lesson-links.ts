@@ -1,4 +1,5 @@
 import { isLessonNotebookPath, type LessonFrontMatter } from "@course/content";
+import { lessonThreadPath } from "~/server/forum/paths";
 import { wikiPath } from "~/server/wiki/titles";
 
 export interface LessonLink {
@@ -11,15 +12,15 @@ export interface LessonLink {
 }
 
 /**
- * The lesson's wiki page, notes page and forum thread (created at start from the lesson when absent, see
- * server/wiki/lessons.ts). The forum is not built yet, so its href is null; when it lands, this is the one place that
- * turns its name into a link.
+ * The lesson's wiki page, notes page and forum thread (each created at start from the lesson when absent, see
+ * server/wiki/lessons.ts and server/forum/lesson-threads.ts). The thread's address is its name (`/forum/l/<name>`
+ * finds the topic), so this stays a pure function the cached lesson page can call.
  */
 export function lessonLinks(lesson: Pick<LessonFrontMatter, "wikiFile" | "notesFile" | "forumThread">): LessonLink[] {
   return [
     { label: "Wiki", name: lesson.wikiFile.replace(/_/g, " "), href: wikiPath(lesson.wikiFile) },
     { label: "Notes", name: lesson.notesFile.replace(/_/g, " "), href: wikiPath(lesson.notesFile) },
-    { label: "Forum thread", name: lesson.forumThread, href: null },
+    { label: "Forum thread", name: lesson.forumThread, href: lessonThreadPath(lesson.forumThread) },
   ];
 }
 

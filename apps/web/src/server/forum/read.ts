@@ -74,6 +74,8 @@ export interface PostWindow {
   /** the numbers the window covers (first > last when the topic has no posts) */
   first: number;
   last: number;
+  /** the post it was asked to be around (for a date: the first post from then), null for after/before */
+  target: number | null;
 }
 
 const authorSelect = { select: { id: true, name: true, username: true } } as const;
@@ -214,7 +216,8 @@ async function windowOf(db: Db, topic: Awaited<ReturnType<typeof visibleTopic>>,
     first > last
       ? []
       : await db.forumPost.findMany({ where: { topicId: topic.id, number: { gte: first, lte: last } }, orderBy: { number: "asc" }, select: postSelect });
-  return { topicId: topic.id, posts: rows.map((p) => postView(p, topic, viewer)), highestPostNumber: topic.highestPostNumber, first, last };
+  const target = "around" in resolved ? Math.min(Math.max(1, resolved.around), Math.max(1, topic.highestPostNumber)) : null;
+  return { topicId: topic.id, posts: rows.map((p) => postView(p, topic, viewer)), highestPostNumber: topic.highestPostNumber, first, last, target };
 }
 
 /** A topic page: the topic and the window of posts around `post` (default the first). */
