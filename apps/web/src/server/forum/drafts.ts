@@ -3,6 +3,8 @@ import type { Prisma, PrismaClient } from "@course/db";
 import { z } from "zod";
 import { DomainError } from "../errors";
 
+export { draftKey } from "../../lib/forum-draft-keys";
+
 /**
  * Composer drafts kept on the server (Discourse's drafts), so a reply started on one device is there on another.
  * Each draft has a `sequence`: a save names the sequence it last saw and gets the next one; a save naming an older
@@ -98,10 +100,3 @@ export async function deleteDraft(prisma: PrismaClient | Tx, input: { userId: st
   }
   return { deleted: count > 0 };
 }
-
-/** The draft's key for a composer: a new topic (in a category), a reply in a topic, or an edit of a post. */
-export const draftKey = {
-  newTopic: (categorySlug?: string) => (categorySlug ? `new-topic:${categorySlug}` : "new-topic"),
-  reply: (topicId: string) => `topic:${topicId}`,
-  edit: (postId: string) => `edit:${postId}`,
-};
