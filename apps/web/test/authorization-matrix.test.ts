@@ -62,6 +62,8 @@ interface Fixture {
   forumTopicId: string;
   forumPostId: string;
   forumDeletedPostId: string;
+  /** otherStudent's reply in the student's topic (general is solvable here) */
+  forumOtherPostId: string;
   /** the student's topic without replies, and a topic a grader deleted */
   forumLonelyTopicId: string;
   forumDeletedTopicId: string;
@@ -172,6 +174,30 @@ const PROCEDURES: Record<string, { input: (f: Fixture) => unknown; expect: Expec
   "forum.deleteTopic": { input: (f) => ({ id: f.forumTopicId }), expect: { ...GRADERS } },
   "forum.deleteTopic#own": { input: (f) => ({ id: f.forumLonelyTopicId }), expect: { ...SIGNED_IN, otherStudent: "FORBIDDEN" } },
   "forum.restoreTopic": { input: (f) => ({ id: f.forumDeletedTopicId }), expect: { ...SIGNED_IN, student: "NOT_FOUND", otherStudent: "NOT_FOUND" } },
+  // The conversation: each member's own likes, bookmarks, levels, reading and drafts; answers by the topic's author,
+  // graders and admins. otherStudent wrote forumOtherPostId (no liking one's own post) and not the topic.
+  "forumConversation.like": { input: (f) => ({ postId: f.forumOtherPostId }), expect: { ...SIGNED_IN, otherStudent: "FORBIDDEN" } },
+  "forumConversation.unlike": { input: (f) => ({ postId: f.forumOtherPostId }), expect: SIGNED_IN },
+  "forumConversation.likers": { input: (f) => ({ postId: f.forumOtherPostId }), expect: PUBLIC },
+  "forumConversation.bookmark": { input: (f) => ({ postId: f.forumOtherPostId, note: "later" }), expect: SIGNED_IN },
+  "forumConversation.removeBookmark": { input: (f) => ({ postId: f.forumOtherPostId }), expect: SIGNED_IN },
+  "forumConversation.bookmarks": { input: () => undefined, expect: SIGNED_IN },
+  "forumConversation.markSolved": { input: (f) => ({ postId: f.forumOtherPostId }), expect: { ...SIGNED_IN, otherStudent: "FORBIDDEN" } },
+  "forumConversation.unmarkSolved": { input: (f) => ({ topicId: f.forumTopicId }), expect: { ...SIGNED_IN, otherStudent: "FORBIDDEN" } },
+  "forumConversation.mentionSuggest": { input: (f) => ({ prefix: "oth", topicId: f.forumTopicId }), expect: SIGNED_IN },
+  "forumConversation.setTopicLevel": { input: (f) => ({ topicId: f.forumTopicId, level: "watching" }), expect: SIGNED_IN },
+  "forumConversation.setCategoryLevel": { input: () => ({ category: "general", level: "muted" }), expect: SIGNED_IN },
+  "forumConversation.categoryLevels": { input: () => undefined, expect: SIGNED_IN },
+  "forumConversation.markRead": { input: (f) => ({ topicId: f.forumTopicId, upToNumber: 2, seconds: 3 }), expect: SIGNED_IN },
+  "forumConversation.firstUnread": { input: (f) => ({ topicId: f.forumTopicId }), expect: PUBLIC },
+  "forumConversation.unreadCounts": { input: () => undefined, expect: SIGNED_IN },
+  "forumConversation.topicStates": { input: (f) => ({ topicIds: [f.forumTopicId] }), expect: SIGNED_IN },
+  "forumConversation.topic": { input: (f) => ({ topicId: f.forumTopicId }), expect: PUBLIC },
+  "forumConversation.postStates": { input: (f) => ({ postIds: [f.forumPostId, f.forumOtherPostId] }), expect: SIGNED_IN },
+  "forumConversation.draft": { input: (f) => ({ key: `topic:${f.forumTopicId}` }), expect: SIGNED_IN },
+  "forumConversation.drafts": { input: () => undefined, expect: SIGNED_IN },
+  "forumConversation.saveDraft": { input: (f) => ({ key: `topic:${f.forumTopicId}`, body: "Half a reply", sequence: 0 }), expect: SIGNED_IN },
+  "forumConversation.deleteDraft": { input: (f) => ({ key: `topic:${f.forumTopicId}` }), expect: SIGNED_IN },
 };
 
 const RUNNER_ONLY: Expectations = { anonymous: "UNAUTHORIZED", runner: "ok", student: "UNAUTHORIZED", otherStudent: "UNAUTHORIZED", grader: "UNAUTHORIZED", admin: "UNAUTHORIZED" };
@@ -295,6 +321,7 @@ const PAGES: Record<string, "public" | "student" | "grader" | "admin"> = {
   "forum/posts/[id]/history/page.tsx": "public",
   "forum/u/[username]/page.tsx": "public",
   "account/page.tsx": "student",
+  "account/bookmarks/page.tsx": "student",
   "notifications/page.tsx": "student",
   "homework/submissions/[id]/page.tsx": "student",
   "admin/users/page.tsx": "admin",
@@ -382,7 +409,7 @@ eachBackend((db) => {
     const forumActor = (u: { id: string; name: string | null; role: "student" | "grader" | "admin" }) => ({ id: u.id, name: u.name ?? "", role: u.role });
     const topic = await createTopic(prisma, { categorySlug: "general", title: "Matrix topic", body: "Question?", author: forumActor(student) });
     const reply = await replyToTopic(prisma, { topicId: topic.id, body: "My own answer", author: forumActor(student) });
-    await replyToTopic(prisma, { topicId: topic.id, body: "Another answer", author: forumActor(otherStudent) });
+    const others = await replyToTopic(prisma, { topicId: topic.id, body: "Another answer", author: forumActor(otherStudent) });
     const doomed = await replyToTopic(prisma, { topicId: topic.id, body: "Spam", author: forumActor(student) });
     await deletePost(prisma, { postId: doomed.id, actor: forumActor(grader) });
     const lonely = await createTopic(prisma, { categorySlug: "general", title: "Lonely topic", body: "Anyone?", author: forumActor(student) });
@@ -399,6 +426,7 @@ eachBackend((db) => {
       forumTopicId: topic.id,
       forumPostId: reply.id,
       forumDeletedPostId: doomed.id,
+      forumOtherPostId: others.id,
       forumLonelyTopicId: lonely.id,
       forumDeletedTopicId: gone.id,
     };

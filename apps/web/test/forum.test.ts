@@ -93,9 +93,10 @@ eachBackend((get: () => Database, backend: string) => {
       expect(window.posts[1]!.can).toEqual({ edit: true, delete: true, restore: false });
       expect(window.posts[0]!.can).toEqual({ edit: false, delete: false, restore: false });
 
-      // The topic's author hears of the reply; the replier does not hear of their own.
-      const notes = await prisma.notification.findMany({ where: { kind: "forum-reply" }, select: { userId: true, title: true, link: true } });
-      expect(notes).toEqual([{ userId: ann.id, title: 'bob replied in "How do I submit?"', link: `${first.url}?post=2#p2` }]);
+      // The topic's author hears of the reply (once: it mentions her too, and a mention says more); the replier does
+      // not hear of their own.
+      const notes = await prisma.notification.findMany({ where: { kind: { startsWith: "forum-" } }, select: { userId: true, kind: true, title: true, link: true } });
+      expect(notes).toEqual([{ userId: ann.id, kind: "forum-mention", title: 'bob mentioned you in "How do I submit?"', link: `${first.url}?post=2#p2` }]);
 
       const older = await createTopic(prisma, { categorySlug: "homework-help", title: "Older question", body: "Old.", author: bob });
       const newer = await createTopic(prisma, { categorySlug: "homework-help", title: "Newer question", body: "New.", author: bob });

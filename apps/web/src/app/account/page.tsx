@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { requireUser } from "~/server/auth/session";
 import { AccountForms } from "./account-forms";
 
@@ -14,6 +15,9 @@ export default async function AccountPage() {
           Signed in as <strong>{user.email}</strong> · role <span className="badge" data-testid="role">{user.role}</span>
         </p>
       </div>
+      <p>
+        <Link href="/account/bookmarks">My forum bookmarks</Link>
+      </p>
       <AccountForms name={user.name ?? ""} email={user.email} />
     </div>
   );

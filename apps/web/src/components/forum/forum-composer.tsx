@@ -5,7 +5,9 @@ import { useMutation } from "@tanstack/react-query";
 import { useCallback, useId, useState } from "react";
 import { MergeConflict } from "~/components/revisions";
 import { MarkdownPreview, useLivePreview } from "~/components/wiki/markdown-preview";
+import { draftKey } from "~/lib/forum-draft-keys";
 import { useTRPC } from "~/trpc/react";
+import { useComposerConversation } from "./composer-conversation";
 import styles from "./forum.module.css";
 
 export type ComposerMode =
@@ -42,6 +44,15 @@ export function ForumComposer({ mode }: { mode: ComposerMode }) {
   const createTopic = useMutation(trpc.forum.createTopic.mutationOptions());
   const reply = useMutation(trpc.forum.reply.mutationOptions());
   const edit = useMutation(trpc.forum.edit.mutationOptions());
+  const conversation = useComposerConversation({
+    draftKey: mode.kind === "reply" ? draftKey.reply(mode.topicId) : mode.kind === "topic" ? draftKey.newTopic(mode.category) : null,
+    topicId: mode.kind === "reply" ? mode.topicId : undefined,
+    text,
+    setText,
+    title,
+    setTitle,
+    replyToNumber: mode.kind === "reply" ? mode.replyTo : null,
+  });
   const pending = createTopic.isPending || reply.isPending || edit.isPending;
   const error = createTopic.error ?? reply.error ?? edit.error;
 
@@ -60,6 +71,7 @@ export function ForumComposer({ mode }: { mode: ComposerMode }) {
       const post = await reply.mutateAsync({ topicId: mode.topicId, body: text, ...(mode.replyTo ? { replyTo: mode.replyTo } : {}) }).catch(() => null);
       if (!post) return;
       setText("");
+      conversation.sent();
       mode.onPosted(post);
     } else {
       const result = await edit.mutateAsync({ id: mode.postId, body: text, baseRevision: base, summary }).catch(() => null);
@@ -107,7 +119,8 @@ export function ForumComposer({ mode }: { mode: ComposerMode }) {
       <div className={styles.composerGrid}>
         <div className="stack">
           <label htmlFor={`${ids}-body`}>{mode.kind === "topic" ? "First post" : mode.kind === "reply" ? "Your reply" : "Text"} (markdown)</label>
-          <textarea id={`${ids}-body`} value={text} onChange={(e) => setText(e.target.value)} required spellCheck />
+          <textarea {...conversation.textareaProps} id={`${ids}-body`} value={text} onChange={(e) => setText(e.target.value)} required spellCheck />
+          {conversation.suggestions}
         </div>
         <section aria-label="Preview">
           <strong>Preview</strong>
@@ -124,6 +137,7 @@ export function ForumComposer({ mode }: { mode: ComposerMode }) {
         <button type="submit" className="button" disabled={pending}>
           {pending ? "Saving…" : label}
         </button>
+        {conversation.draftStatus}
         {mode.kind !== "topic" && mode.onCancel ? (
           <button type="button" className="button secondary" onClick={mode.onCancel}>
             Cancel

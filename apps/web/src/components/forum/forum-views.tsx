@@ -2,6 +2,7 @@ import type { CSSProperties } from "react";
 import { formatUtc } from "~/lib/format";
 import type { CategoryOverview, TopicListItem } from "~/server/forum/read";
 import { TopicStates } from "./topic-tools";
+import { CategoryUnreadBadge, TopicUnreadBadge } from "./unread-badges";
 import styles from "./forum.module.css";
 
 const catStyle = (color: string): CSSProperties | undefined => (color ? ({ "--cat": color } as CSSProperties) : undefined);
@@ -28,6 +29,7 @@ export function CategoryList({ categories }: { categories: CategoryOverview[] })
             <span className={styles.muted} data-testid="topic-count">
               {c.topicCount === 1 ? "1 topic" : `${c.topicCount} topics`}
             </span>
+            <CategoryUnreadBadge slug={c.slug} />
           </div>
           {c.description ? <span className={styles.muted}>{c.description}</span> : null}
           {c.latest ? (
@@ -44,6 +46,7 @@ export function CategoryList({ categories }: { categories: CategoryOverview[] })
 /** Topics as a table: title (with states and category), replies, activity. */
 export function TopicTable({ topics, showCategory }: { topics: TopicListItem[]; showCategory: boolean }) {
   if (topics.length === 0) return <p className={styles.muted}>No topics yet.</p>;
+  const ids = topics.map((t) => t.id);
   return (
     <div className={styles.table}>
       <table data-testid="topic-list">
@@ -61,6 +64,7 @@ export function TopicTable({ topics, showCategory }: { topics: TopicListItem[]; 
             <tr key={t.id} data-testid="topic-row">
               <td>
                 <a href={t.url}>{t.title}</a>
+                <TopicUnreadBadge topicId={t.id} ids={ids} />
                 <TopicStates states={{ pinned: t.pinned, closed: t.closed, archived: t.archived, unlisted: t.unlisted, solved: t.solved }} />
                 <div className={styles.muted}>
                   {showCategory ? (

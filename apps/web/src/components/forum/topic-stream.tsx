@@ -1,12 +1,14 @@
 "use client";
 
 import Link from "next/link";
-import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
+import { Fragment, useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
 import { withQuery } from "~/lib/routes";
 import type { PostView, PostWindow, TopicView } from "~/server/forum/read";
 import { useTRPCClient } from "~/trpc/react";
 import { ForumComposer } from "./forum-composer";
 import { ForumPost } from "./forum-post";
+import { PostActions } from "./post-actions";
+import { SolvedAnswer } from "./solved-answer";
 import styles from "./forum.module.css";
 
 interface Props {
@@ -176,16 +178,19 @@ export function TopicStream({ topic, initial, target: initialTarget, signedIn }:
           </p>
         ) : null}
         {posts.map((post) => (
-          <ForumPost
-            key={post.id}
-            post={post}
-            topicUrl={topic.url}
-            category={topic.category.slug}
-            target={post.number === target && target > 1}
-            canReply={topic.can.reply}
-            onReply={startReply}
-            onChanged={(updated) => setPosts((current) => current.map((p) => (p.id === updated.id ? updated : p)))}
-          />
+          <Fragment key={post.id}>
+            <ForumPost
+              post={post}
+              topicUrl={topic.url}
+              category={topic.category.slug}
+              target={post.number === target && target > 1}
+              canReply={topic.can.reply}
+              onReply={startReply}
+              onChanged={(updated) => setPosts((current) => current.map((p) => (p.id === updated.id ? updated : p)))}
+              extraActions={<PostActions post={post} topicUrl={topic.url} />}
+            />
+            {post.number === 1 ? <SolvedAnswer /> : null}
+          </Fragment>
         ))}
         {hasAfter ? (
           <p className={styles.more}>

@@ -1,15 +1,17 @@
 import type { Prisma, PrismaClient } from "@course/db";
 import { normalizeText, type MergeRegion } from "@course/revisions";
 import { DomainError } from "../errors";
-import { notify } from "../notifications/notify";
 import { MAX_SUMMARY_CHARS, REVISION_TRANSACTION, saveRevisionIn } from "../revisions/documents";
 import { htmlToText } from "../wiki/render";
 import { cookPost, type Cooked } from "./cook";
+import { deleteDraft, draftKey } from "./drafts";
 import { logModeration } from "./moderation-log";
 import { postPath } from "./paths";
 import { canDeletePost, canEditPost, canReply, canRestorePost, checkWrite, isModerator, type ForumActor } from "./permissions";
 import { syncPostSearch } from "./search";
+import { unsolveIfAnswerIn } from "./solved";
 import { deleteTopic, restoreTopic } from "./topics";
+import { mentionedUserIds, notifyEditedPostIn, notifyNewPostIn } from "./tracking";
 import { ensureUsername } from "./users";
 
 /**
@@ -116,7 +118,7 @@ export async function insertPostIn(tx: Tx, input: InsertPostInput) {
       lastPostedAt: at,
       lastPosterId: input.author.id,
     },
-    select: { id: true, slug: true, title: true, unlisted: true, deletedAt: true, category: { select: { lessonSlug: true } } },
+    select: { id: true, slug: true, title: true, unlisted: true, deletedAt: true, categoryId: true, category: { select: { lessonSlug: true } } },
   });
   if (replyTo !== null) await tx.forumPost.update({ where: { topicId_number: { topicId: topic.id, number: replyTo } }, data: { replyCount: { increment: 1 } } });
   await syncPostSearch(tx, updated, post, input.cooked.plainText);
@@ -137,25 +139,21 @@ export async function insertPostIn(tx: Tx, input: InsertPostInput) {
       create: { userId, postCount: 1, topicCount: first ? 1 : 0 },
       update: { postCount: { increment: 1 }, ...(first ? { topicCount: { increment: 1 } } : {}) },
     });
-    if (!first) await notifyReply(tx, updated, { number, replyTo, author: input.author, body: input.cooked.plainText, topicAuthorId: topic.authorId });
+    // Mentioned and quoted members, the author of the post answered, and watchers: each told once (tracking.ts).
+    await notifyNewPostIn(tx, {
+      topic: { ...updated, authorId: topic.authorId },
+      post: {
+        id: post.id,
+        number,
+        authorId: userId,
+        replyToNumber: replyTo,
+        mentionedUserIds: await mentionedUserIds(tx, input.cooked.found.mentions.map((m) => m.username)),
+        authorName: input.author.name,
+        text: input.cooked.plainText,
+      },
+    });
   }
   return { id: post.id, number, topic: { id: topic.id, slug: topic.slug, title: topic.title } };
-}
-
-/** Tells the author of the post answered (or of the topic) that someone replied, once per reply. */
-async function notifyReply(tx: Tx, topic: { id: string; slug: string; title: string }, reply: { number: number; replyTo: number | null; author: ForumActor; body: string; topicAuthorId: string | null }) {
-  let to = reply.topicAuthorId;
-  if (reply.replyTo !== null) {
-    to = (await tx.forumPost.findUnique({ where: { topicId_number: { topicId: topic.id, number: reply.replyTo } }, select: { authorId: true } }))?.authorId ?? null;
-  }
-  if (!to || to === reply.author.id) return;
-  await notify(
-    tx,
-    to,
-    "forum-reply",
-    { title: `${reply.author.name} replied in "${topic.title}"`, body: reply.body, link: postPath(topic, reply.number) },
-    { dedupeKey: `forum-reply:${topic.id}:${reply.number}` },
-  );
 }
 
 async function topicForWrite(prisma: PrismaClient | Tx, topicId: string) {
@@ -178,7 +176,11 @@ export async function replyToTopic(prisma: PrismaClient, input: { topicId: strin
   await checkWrite(prisma, input.author, { action: "reply", body, topicId: input.topicId });
   await ensureUsername(prisma, input.author.id);
   const cooked = await cookPost(prisma, body, { lessonSlug: topic.category.lessonSlug });
-  const post = await prisma.$transaction((tx) => insertPostIn(tx, { topicId: input.topicId, author: input.author, body, cooked, replyToNumber: input.replyToNumber ?? null }), REVISION_TRANSACTION);
+  const post = await prisma.$transaction(async (tx) => {
+    const inserted = await insertPostIn(tx, { topicId: input.topicId, author: input.author, body, cooked, replyToNumber: input.replyToNumber ?? null });
+    await deleteDraft(tx, { userId: input.author.id, key: draftKey.reply(input.topicId) });
+    return inserted;
+  }, REVISION_TRANSACTION);
   return { id: post.id, number: post.number, url: postPath(post.topic, post.number) };
 }
 
@@ -191,7 +193,7 @@ const postSelect = {
   deletedAt: true,
   deletedById: true,
   hiddenAt: true,
-  topic: { select: { id: true, slug: true, title: true, authorId: true, closedAt: true, archivedAt: true, deletedAt: true, replyCount: true, unlisted: true, category: { select: { lessonSlug: true } } } },
+  topic: { select: { id: true, slug: true, title: true, authorId: true, categoryId: true, closedAt: true, archivedAt: true, deletedAt: true, replyCount: true, unlisted: true, category: { select: { lessonSlug: true } } } },
   document: { select: { id: true, currentNumber: true } },
 } as const;
 
@@ -237,6 +239,19 @@ export async function editPost(prisma: PrismaClient, input: { postId: string; bo
     if (result.body !== body) cooked = await cookPost(tx, result.body, { lessonSlug });
     await tx.forumPost.update({ where: { id: post.id }, data: { raw: result.body, cooked: cooked.html, version: result.number, editedAt: at, editedById: input.actor.id } });
     await syncPostSearch(tx, post.topic, post, cooked.plainText);
+    await notifyEditedPostIn(tx, {
+      topic: post.topic,
+      post: {
+        id: post.id,
+        number: post.number,
+        authorId: input.actor.id,
+        replyToNumber: null,
+        mentionedUserIds: await mentionedUserIds(tx, cooked.found.mentions.map((m) => m.username)),
+        authorName: input.actor.name,
+        text: cooked.plainText,
+      },
+    });
+    await deleteDraft(tx, { userId: input.actor.id, key: draftKey.edit(post.id) });
     if (post.authorId !== input.actor.id && !post.wiki) {
       await logModeration(tx, { actor: input.actor, action: "post.edit", targetType: "post", targetId: post.id, reason: summary, detail: { revision: result.number } });
     }
@@ -263,6 +278,7 @@ export async function deletePost(prisma: PrismaClient, input: { postId: string; 
   await prisma.$transaction(async (tx) => {
     const changed = await tx.forumPost.updateMany({ where: { id: post.id, deletedAt: null }, data: { deletedAt: new Date(), deletedById: input.actor.id } });
     if (changed.count === 0) return;
+    await unsolveIfAnswerIn(tx, post.id);
     await tx.forumTopic.update({ where: { id: post.topic.id }, data: { replyCount: { decrement: 1 } } });
     await syncPostSearch(tx, post.topic, { ...post, deletedAt: new Date() }, "");
     if (post.authorId !== input.actor.id) {

@@ -4,6 +4,7 @@ import { diffRevisions, getRevision, listRevisions } from "../revisions/document
 import { htmlToText } from "../wiki/render";
 import { categoryPath, postPath, topicPath } from "./paths";
 import { canDeletePost, canEditPost, canReply, canRestorePost, isModerator, type ForumViewer } from "./permissions";
+import { UNSOLVED_TOPICS } from "./solved";
 import { displayName } from "./users";
 
 /**
@@ -297,11 +298,15 @@ function listItem(t: Prisma.ForumTopicGetPayload<{ select: typeof listSelect }>)
   };
 }
 
+/** "unsolved": only questions without an answer, in solvable categories (solved.ts). */
+export const TOPIC_FILTERS = ["unsolved"] as const;
+export type TopicFilter = (typeof TOPIC_FILTERS)[number];
+
 /**
  * Topics of a category (or of all), pinned ones first (on the first page), then by latest activity. `before`: the
  * `bumpedAt` of the last topic already shown (the next page). Unlisted topics are listed for moderators only.
  */
-export async function listTopics(db: Db, input: { categorySlug?: string; before?: Date; limit?: number }, viewer: ForumViewer) {
+export async function listTopics(db: Db, input: { categorySlug?: string; before?: Date; limit?: number; filter?: TopicFilter }, viewer: ForumViewer) {
   const limit = Math.min(Math.max(input.limit ?? 30, 1), 100);
   let categoryId: string | undefined;
   if (input.categorySlug !== undefined) {
@@ -313,6 +318,7 @@ export async function listTopics(db: Db, input: { categorySlug?: string; before?
     deletedAt: null,
     ...(isModerator(viewer.role) ? {} : { unlisted: false }),
     ...(categoryId ? { categoryId } : { category: { removedAt: null } }),
+    ...(input.filter === "unsolved" ? { AND: [UNSOLVED_TOPICS] } : {}),
   };
   const pinned =
     input.before || !categoryId ? [] : await db.forumTopic.findMany({ where: { ...where, pinnedAt: { not: null } }, orderBy: { pinnedAt: "desc" }, take: 20, select: listSelect });

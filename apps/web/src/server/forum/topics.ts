@@ -2,6 +2,7 @@ import type { Prisma, PrismaClient } from "@course/db";
 import { DomainError } from "../errors";
 import { REVISION_TRANSACTION } from "../revisions/documents";
 import { cookPost } from "./cook";
+import { draftKey } from "./drafts";
 import { logModeration } from "./moderation-log";
 import { topicPath, slugify } from "./paths";
 import { checkWrite, isModerator, type ForumActor } from "./permissions";
@@ -72,7 +73,11 @@ export async function createTopic(prisma: PrismaClient, input: { categorySlug: s
   await checkWrite(prisma, input.author, { action: "create-topic", body });
   await ensureUsername(prisma, input.author.id);
   const cooked = await cookPost(prisma, body, { lessonSlug: category.lessonSlug });
-  return prisma.$transaction((tx) => createTopicIn(tx, { categoryId: category.id, title, body, cooked, author: input.author }), REVISION_TRANSACTION);
+  return prisma.$transaction(async (tx) => {
+    const created = await createTopicIn(tx, { categoryId: category.id, title, body, cooked, author: input.author });
+    await tx.forumDraft.deleteMany({ where: { userId: input.author.id, key: { in: [draftKey.newTopic(), draftKey.newTopic(category.slug)] } } });
+    return created;
+  }, REVISION_TRANSACTION);
 }
 
 async function topicRow(db: PrismaClient | Tx, topicId: string) {

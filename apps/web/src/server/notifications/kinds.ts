@@ -96,6 +96,30 @@ export const NOTIFICATION_KINDS = {
     mandatory: false,
     data: payload(forumPost),
   },
+  "forum-mention": {
+    label: "Forum mention",
+    description: "Someone mentioned you (@yourname) or quoted you in a forum post.",
+    audience: "student",
+    defaults: { inApp: true, email: true },
+    mandatory: false,
+    data: payload(forumPost),
+  },
+  "forum-watched-topic": {
+    label: "Watched forum topic",
+    description: "A new post in a forum topic or category you watch.",
+    audience: "student",
+    defaults: { inApp: true, email: false },
+    mandatory: false,
+    data: payload(forumPost),
+  },
+  "forum-solved": {
+    label: "Answer accepted",
+    description: "Your forum reply was marked as the answer to a question.",
+    audience: "student",
+    defaults: { inApp: true, email: false },
+    mandatory: false,
+    data: payload(forumPost),
+  },
 } as const satisfies Record<string, KindSpec>;
 
 export type NotificationKind = keyof typeof NOTIFICATION_KINDS;

@@ -15,6 +15,7 @@ import {
   postForEdit,
   postHistory,
   postsWindow,
+  TOPIC_FILTERS,
   viewPost,
   viewTopic,
   type WindowAnchor,
@@ -64,8 +65,8 @@ export const forumRouter = createTRPCRouter({
 
   /** A category's topics (or all), pinned first, then by latest activity; `before` pages on. */
   topics: publicProcedure
-    .input(z.object({ category: categorySlug.optional(), before: z.coerce.date().optional(), limit: z.number().int().min(1).max(100).default(30) }))
-    .query(({ ctx, input }) => listTopics(ctx.db.prisma, { categorySlug: input.category, before: input.before, limit: input.limit }, viewer(ctx.user))),
+    .input(z.object({ category: categorySlug.optional(), before: z.coerce.date().optional(), limit: z.number().int().min(1).max(100).default(30), filter: z.enum(TOPIC_FILTERS).optional() }))
+    .query(({ ctx, input }) => listTopics(ctx.db.prisma, { categorySlug: input.category, before: input.before, limit: input.limit, filter: input.filter }, viewer(ctx.user))),
 
   /** A topic and the window of posts around `post` (default the first). */
   topic: publicProcedure.input(z.object({ id, post: postNumber.optional() })).query(({ ctx, input }) => viewTopic(ctx.db.prisma, input.id, viewer(ctx.user), { post: input.post })),

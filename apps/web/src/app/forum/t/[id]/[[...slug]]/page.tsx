@@ -1,14 +1,19 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { ConversationProvider } from "~/components/forum/conversation-context";
 import { CategoryBadge } from "~/components/forum/forum-views";
+import { QuoteSelection } from "~/components/forum/quote-selection";
+import { ReadTracker } from "~/components/forum/read-tracker";
 import { TopicStream } from "~/components/forum/topic-stream";
 import { TopicStates, TopicTools } from "~/components/forum/topic-tools";
+import { WatchLevel } from "~/components/forum/watch-level";
 import styles from "~/components/forum/forum.module.css";
 import { getCurrentUser } from "~/server/auth/session";
 import { getDb } from "~/server/db";
 import { DomainError } from "~/server/errors";
 import { categoriesOverview, viewTopic } from "~/server/forum/read";
+import { topicConversation } from "~/server/forum/viewer-state";
 
 export const dynamic = "force-dynamic";
 
@@ -24,7 +29,11 @@ async function load(id: string, post?: number) {
   const user = await getCurrentUser();
   const viewer = { id: user?.id ?? null, role: user?.role ?? null };
   try {
-    return { user, viewer, ...(await viewTopic((await getDb()).prisma, id, viewer, { post })) };
+    const prisma = (await getDb()).prisma;
+    // Without `?post=`, a reader who has been here opens at their first unread post.
+    const conversation = await topicConversation(prisma, id, viewer);
+    const opened = post ?? (conversation.firstUnread > 1 ? conversation.firstUnread : undefined);
+    return { user, viewer, conversation, opened, ...(await viewTopic(prisma, id, viewer, { post: opened })) };
   } catch (error) {
     if (error instanceof DomainError && error.code === "NOT_FOUND") notFound();
     throw error;
@@ -44,7 +53,7 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
 export default async function TopicPage({ params, searchParams }: { params: Params; searchParams: Search }) {
   const { id } = await params;
   const post = postParam((await searchParams).post);
-  const { user, viewer, topic, window } = await load(id, post);
+  const { user, viewer, topic, window, conversation, opened } = await load(id, post);
   const categories = topic.can.moderate ? await categoriesOverview((await getDb()).prisma, viewer) : [];
   return (
     <div className={styles.layout}>
@@ -61,7 +70,12 @@ export default async function TopicPage({ params, searchParams }: { params: Para
         </p>
       ) : null}
       <TopicTools topic={topic} categories={categories.map((c) => ({ slug: c.slug, name: c.name }))} />
-      <TopicStream key={`${topic.id}:${post ?? 1}`} topic={topic} initial={window} target={window.target ?? 1} signedIn={user !== null} />
+      <ConversationProvider topicId={topic.id} viewerId={user?.id ?? null} initial={conversation}>
+        {conversation.level ? <WatchLevel target={{ topicId: topic.id }} initial={conversation.level} reason={conversation.levelReason} /> : null}
+        <TopicStream key={`${topic.id}:${opened ?? 1}`} topic={topic} initial={window} target={window.target ?? 1} signedIn={user !== null} />
+        <QuoteSelection />
+        <ReadTracker />
+      </ConversationProvider>
     </div>
   );
 }
