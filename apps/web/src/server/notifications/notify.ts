@@ -1,8 +1,9 @@
 import type { Prisma } from "@course/db";
+import { recordEmails } from "../email/outbox";
 import { kindSpec, NOTIFICATION_KINDS, parseKind, type NotificationData, type NotificationKind } from "./kinds";
 
 /** The database handle notify() needs: a transaction of the write it belongs to (or the client itself). */
-export type NotifyClient = Pick<Prisma.TransactionClient, "notification" | "notificationPreference">;
+export type NotifyClient = Pick<Prisma.TransactionClient, "notification" | "notificationPreference" | "emailSettings" | "emailOutbox">;
 
 export interface NotifyOptions {
   /**
@@ -15,7 +16,8 @@ export interface NotifyOptions {
 /**
  * The one way to create notifications: tells `userIds` about something of this `kind`, in the caller's transaction so
  * the event and its notifications land together. Users who turned the kind off in-app get no row (unless the kind is
- * mandatory). Returns how many rows were created.
+ * mandatory). When the site sends email, those who want this kind by email also get an outbox row (server/email),
+ * sent later by the email worker, never inside this transaction. Returns how many in-app rows were created.
  */
 export async function notify<K extends NotificationKind>(
   tx: NotifyClient,
@@ -30,12 +32,17 @@ export async function notify<K extends NotificationKind>(
   const recipients = [...new Set(typeof userIds === "string" ? [userIds] : userIds)];
   if (recipients.length === 0) return 0;
   const wanted = await recipientsWanting(tx, recipients, kind);
-  if (wanted.length === 0) return 0;
-  const { count } = await tx.notification.createMany({
-    data: wanted.map((userId) => ({ userId, kind, title, body, link, dedupeKey: options.dedupeKey === undefined ? null : `${options.dedupeKey}@${userId}` })),
-    skipDuplicates: true,
-  });
-  return count;
+  const created =
+    wanted.length === 0
+      ? []
+      : await tx.notification.createManyAndReturn({
+          data: wanted.map((userId) => ({ userId, kind, title, body, link, dedupeKey: options.dedupeKey === undefined ? null : `${options.dedupeKey}@${userId}` })),
+          skipDuplicates: true,
+          select: { id: true, userId: true },
+        });
+  // Email is its own channel: a user may want a kind by email and not on the site.
+  await recordEmails(tx, kind, { title, body, link }, recipients, new Map(created.map((n) => [n.userId, n.id])), options.dedupeKey);
+  return created.length;
 }
 
 /** Those of `userIds` who get this kind in-app: everyone for a mandatory kind, else whoever did not turn it off. */
