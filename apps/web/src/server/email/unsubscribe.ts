@@ -33,8 +33,9 @@ export function verifyUnsubscribeToken(secret: string, token: string): Unsubscri
   if (parts.length !== 3) return null;
   const [userId, scope, sig] = parts as [string, string, string];
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(userId) || (scope !== "all" && !isNotificationKind(scope))) return null;
-  const given = Buffer.from(sig, "base64url");
-  const expected = signature(secret, userId, scope);
+  // Compared as text: decoding first would accept other spellings of the same bytes (base64's unused low bits).
+  const given = Buffer.from(sig);
+  const expected = Buffer.from(signature(secret, userId, scope).toString("base64url"));
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
   return { userId, scope };
 }
