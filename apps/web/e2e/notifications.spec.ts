@@ -15,6 +15,9 @@ test("a student turns a kind of notification off and it stays off; mandatory kin
   await expect(prefs.getByRole("checkbox", { name: "Review returned on the site" })).toBeDisabled();
   await expect(prefs.getByRole("row", { name: /Review returned/ })).toContainText("Always shown on the site.");
   await expect(prefs.getByRole("row", { name: /Regrade requested/ })).toHaveCount(0);
+  // This site has no SMTP_URL: the page says so instead of offering delivery choices (email.spec.ts has a site with it).
+  await expect(page.getByTestId("email-off")).toContainText("Email is off on this site");
+  await expect(page.getByTestId("email-delivery")).toHaveCount(0);
 
   await scoredOnSite.uncheck();
   await expect(scoredOnSite).not.toBeChecked();

@@ -32,11 +32,32 @@ export const serverEnvSchema = z
      * header is the client's own claim and is ignored). Read by the web server (apps/web/server.mjs).
      */
     TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+    /**
+     * The mail server notifications are emailed through (unset: in-app only). smtp:// speaks STARTTLS when the server
+     * offers it, smtps:// is TLS from the first byte (port 465); user and password go in the URL, percent-encoded.
+     */
+    SMTP_URL: optional(
+      z.string().refine((v) => {
+        try {
+          const url = new URL(v);
+          return (url.protocol === "smtp:" || url.protocol === "smtps:") && url.hostname !== "";
+        } catch {
+          return false;
+        }
+      }, "must be an SMTP URL such as smtp://user:password@mail.example.org:587 or smtps://mail.example.org:465"),
+    ),
+    /** The From of every email, e.g. `Course <course@example.org>`. */
+    EMAIL_FROM: optional(z.string().regex(/^[^<>@\s]+@[^<>@\s]+$|^[^<>]*<[^<>@\s]+@[^<>@\s]+>$/, "must be an address, or a name and an address in angle brackets: Course <course@example.org>")),
+    /** The hour (UTC, 0-23) at which daily digests go out. */
+    EMAIL_DIGEST_HOUR_UTC: z.coerce.number().int().min(0).max(23).default(7),
   })
   .superRefine((env, ctx) => {
     if (Boolean(env.AUTH_GITHUB_ID) !== Boolean(env.AUTH_GITHUB_SECRET)) {
       const missing = env.AUTH_GITHUB_ID ? "AUTH_GITHUB_SECRET" : "AUTH_GITHUB_ID";
       ctx.addIssue({ code: "custom", path: [missing], message: "is required when the other GitHub OAuth variable is set (set both or neither)" });
+    }
+    if (env.SMTP_URL && !env.EMAIL_FROM) {
+      ctx.addIssue({ code: "custom", path: ["EMAIL_FROM"], message: "is required when SMTP_URL is set (the From of every email: Course <course@example.org>)" });
     }
     if (env.NODE_ENV === "production" && !env.AUTH_SECRET) {
       ctx.addIssue({ code: "custom", path: ["AUTH_SECRET"], message: "is required in production (npm start generates one in .data/)" });

@@ -6,6 +6,8 @@ import { describe, expect, it, vi } from "vitest";
 import { completion, notebookText, scoreJob, storeSubmission, uploadRequest } from "./homework-support";
 import type { PublicUser } from "~/server/auth/users";
 import { DomainError } from "~/server/errors";
+import { authSecret } from "~/server/auth/secret";
+import { unsubscribeToken } from "~/server/email/unsubscribe";
 import { submissionWithFiles } from "~/server/homework/student";
 import { canReadSubmission } from "~/server/homework/submissions";
 import { claimNextJob } from "~/server/runner/queue";
@@ -34,7 +36,7 @@ vi.mock("~/server/db", () => ({
 
 const ACTORS = ["anonymous", "runner", "student", "otherStudent", "grader", "admin"] as const;
 type Actor = (typeof ACTORS)[number];
-type Outcome = "ok" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "BAD_REQUEST";
+type Outcome = "ok" | "REDIRECT" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "BAD_REQUEST";
 type Expectations = Record<Actor, Outcome>;
 
 /** Signed in as anyone (student and up); anonymous and runner tokens are not users. */
@@ -67,6 +69,8 @@ interface Fixture {
   /** the student's topic without replies, and a topic a grader deleted */
   forumLonelyTopicId: string;
   forumDeletedTopicId: string;
+  /** the student's one-click link for "review-returned" emails */
+  unsubscribeToken: string;
 }
 
 /** tRPC procedures: input for each, and who may call it. A procedure missing here fails the test. */
@@ -100,6 +104,8 @@ const PROCEDURES: Record<string, { input: (f: Fixture) => unknown; expect: Expec
   "notifications.markRead": { input: () => ({}), expect: SIGNED_IN },
   "notifications.preferences": { input: () => undefined, expect: SIGNED_IN },
   "notifications.setPreference": { input: () => ({ kind: "submission-scored", inApp: false }), expect: SIGNED_IN },
+  "notifications.emailSettings": { input: () => undefined, expect: SIGNED_IN },
+  "notifications.setEmailDelivery": { input: () => ({ delivery: "daily" }), expect: SIGNED_IN },
   "operations.runners.list": { input: () => undefined, expect: ADMINS },
   "operations.runners.createToken": { input: () => ({ name: "gpu box" }), expect: ADMINS },
   "operations.runners.revoke": { input: (f) => ({ id: f.runnerId }), expect: ADMINS },
@@ -280,6 +286,19 @@ const ROUTES: Record<string, RouteCall | { skip: string }> = {
     expect: OWN_CHANNEL,
   },
   "api/live/route.ts GET#public": { request: (_f, headers) => new Request(url("/api/live?channels=topic:t1"), { headers }), expect: PUBLIC },
+  // One-click unsubscribe: the signed link is the credential, the same for every actor (no session needed or used);
+  // a tampered link is refused in email.test.ts. GET only redirects to the confirmation page.
+  "api/email/unsubscribe/[token]/route.ts GET": {
+    request: (f, headers) => new Request(url(`/api/email/unsubscribe/${f.unsubscribeToken}`), { headers }),
+    params: (f) => ({ token: f.unsubscribeToken }),
+    expect: { anonymous: "REDIRECT", runner: "REDIRECT", student: "REDIRECT", otherStudent: "REDIRECT", grader: "REDIRECT", admin: "REDIRECT" },
+  },
+  "api/email/unsubscribe/[token]/route.ts POST": {
+    request: (f, headers) =>
+      new Request(url(`/api/email/unsubscribe/${f.unsubscribeToken}`), { method: "POST", headers: { ...headers, "content-type": "application/x-www-form-urlencoded" }, body: "List-Unsubscribe=One-Click" }),
+    params: (f) => ({ token: f.unsubscribeToken }),
+    expect: PUBLIC,
+  },
   "api/wiki/raw/[...title]/route.ts GET": {
     request: (_f, headers) => new Request(url("/api/wiki/raw/Matrix_page"), { headers }),
     params: () => ({ title: ["Matrix_page"] }),
@@ -320,6 +339,8 @@ const PAGES: Record<string, "public" | "student" | "grader" | "admin"> = {
   "forum/l/[thread]/page.tsx": "public",
   "forum/posts/[id]/history/page.tsx": "public",
   "forum/u/[username]/page.tsx": "public",
+  // The signed link in an email is its credential (no sign-in); it only shows what the link would turn off.
+  "email/unsubscribe/[token]/page.tsx": "public",
   "account/page.tsx": "student",
   "account/bookmarks/page.tsx": "student",
   "notifications/page.tsx": "student",
@@ -342,7 +363,7 @@ function filesNamed(name: string, dir = appDir): string[] {
 const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 
 const outcomeOfStatus = (status: number): Outcome | `HTTP ${number}` =>
-  status < 300 ? "ok" : status === 401 ? "UNAUTHORIZED" : status === 403 ? "FORBIDDEN" : status === 404 ? "NOT_FOUND" : status === 400 ? "BAD_REQUEST" : `HTTP ${status}`;
+  status < 300 ? "ok" : status < 400 ? "REDIRECT" : status === 401 ? "UNAUTHORIZED" : status === 403 ? "FORBIDDEN" : status === 404 ? "NOT_FOUND" : status === 400 ? "BAD_REQUEST" : `HTTP ${status}`;
 
 describe("every procedure, route handler and page has an entry", () => {
   it("lists every tRPC procedure of the app router", () => {
@@ -430,6 +451,7 @@ eachBackend((db) => {
       forumLonelyTopicId: lonely.id,
       forumDeletedTopicId: gone.id,
     };
+    return { users: { admin, student, otherStudent, grader }, submissionId: sub.id, regradeId: regrade.id, commentId: comment.id, runnerToken: runner.token, runnerId: runner.record.id, runningJobId: job.id, unsubscribeToken: unsubscribeToken(authSecret(), student.id, "review-returned") };
   }
   const userOf = (f: Fixture, actor: Actor): PublicUser | null => (actor === "anonymous" || actor === "runner" ? null : f.users[actor]);
 

@@ -5,6 +5,7 @@ import { indexCourseAtStart } from "./search/startup";
 import { recordUnsyncedResults } from "./homework/submissions";
 import { seedLessonPagesAtStart } from "./wiki/lesson-startup";
 import { setUpForumAtStart } from "./forum/startup";
+import { startEmailAtStart } from "./email/startup";
 
 export async function startServer() {
   try {
@@ -26,6 +27,7 @@ export async function startServer() {
   // Results of jobs finished under a version that copied them lazily on reads; new results are recorded on arrival.
   const caughtUp = await recordUnsyncedResults(db.prisma);
   if (caughtUp > 0) console.log(`[homework] Recorded ${caughtUp} submission results left from an older version.`);
+  startEmailAtStart(db.prisma);
   const users = await db.prisma.user.count();
   if (users === 0) console.log("[auth] No accounts yet: the first account to sign up becomes admin.");
 }

@@ -5,7 +5,7 @@ import { useState } from "react";
 import { useTRPC } from "~/trpc/react";
 import { refreshAfterWrite } from "~/trpc/refresh";
 
-/** Per kind: shown on the site or not, and by email (kept for when the site sends mail). */
+/** Per kind: shown on the site or not, and by email; below, when emails go out (or that the site sends none). */
 export function NotificationPreferences() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -68,7 +68,57 @@ export function NotificationPreferences() {
           ))}
         </tbody>
       </table>
-      <p className="hint">Email is sent once this site has a mail server; your choice is kept until then.</p>
+      <EmailDelivery />
     </section>
+  );
+}
+
+const DELIVERIES = [
+  { value: "immediate", label: "As each notification arrives" },
+  { value: "daily", label: "One daily digest of what is still unread" },
+  { value: "off", label: "Never" },
+] as const;
+
+/** When the "by email" kinds go out, or that the site sends no email at all. */
+function EmailDelivery() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const settings = useQuery(trpc.notifications.emailSettings.queryOptions());
+  const set = useMutation(trpc.notifications.setEmailDelivery.mutationOptions());
+  const [clicked, setClicked] = useState<(typeof DELIVERIES)[number]["value"] | null>(null);
+  if (!settings.data) return null;
+  if (!settings.data.siteSends) {
+    return (
+      <p className="hint" data-testid="email-off">
+        Email is off on this site (it has no mail server): notifications are shown here only. Your “by email” choices are kept for when it is turned on.
+      </p>
+    );
+  }
+  async function choose(delivery: (typeof DELIVERIES)[number]["value"]) {
+    setClicked(delivery);
+    await set.mutateAsync({ delivery }).catch(() => undefined);
+    await refreshAfterWrite(queryClient, { queryKey: trpc.notifications.emailSettings.queryKey() });
+    setClicked(null);
+  }
+  const current = clicked ?? settings.data.delivery;
+  const hour = `${String(settings.data.digestHourUtc).padStart(2, "0")}:00 UTC`;
+  return (
+    <fieldset className="stack" data-testid="email-delivery" disabled={set.isPending}>
+      <legend>
+        Email to <strong>{settings.data.address}</strong>, for the kinds ticked “by email”
+      </legend>
+      {set.error ? (
+        <div className="alert error" role="alert">
+          {set.error.message}
+        </div>
+      ) : null}
+      {DELIVERIES.map((d) => (
+        <label key={d.value}>
+          <input type="radio" name="email-delivery" value={d.value} checked={current === d.value} onChange={() => void choose(d.value)} /> {d.label}
+          {d.value === "daily" ? <span className="hint"> (at {hour})</span> : null}
+        </label>
+      ))}
+      <p className="hint">Every email has a link that stops that kind of email in one click, without signing in.</p>
+    </fieldset>
   );
 }

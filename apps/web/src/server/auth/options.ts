@@ -7,6 +7,7 @@ import { getDb } from "../db";
 import { clientAddress } from "./client-address";
 import { endAllSessions, SESSION_VERSION_CLAIM, type SessionUser } from "./session-version";
 import { logFirstAdminLine } from "./log";
+import { authSecret } from "./secret";
 import { authenticate, userForGitHub } from "./users";
 
 
@@ -39,7 +40,7 @@ export function authOptions(): NextAuthOptions {
     providers.push(GitHubProvider({ clientId: env.AUTH_GITHUB_ID, clientSecret: env.AUTH_GITHUB_SECRET }));
   }
   return {
-    secret: env.AUTH_SECRET ?? "development-only-secret-not-for-production-use",
+    secret: authSecret(),
     session: { strategy: "jwt", maxAge: 30 * 24 * 60 * 60 },
     pages: { signIn: "/signin", error: "/signin" },
     providers,

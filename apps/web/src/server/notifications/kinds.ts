@@ -16,7 +16,7 @@ const payload = (link: z.ZodType<string>) =>
 
 export interface Channels {
   inApp: boolean;
-  /** Sent only once the site has a mail server (SMTP); stored now so a user's choice survives until then. */
+  /** Emailed (immediately or in the daily digest, see server/email) when the site has SMTP_URL; kept for later without. */
   email: boolean;
 }
 
@@ -37,7 +37,8 @@ export interface KindSpec {
 
 /**
  * Every kind of notification the site creates. Adding a feature's notifications = one entry here (and a call to
- * notify() on that feature's write path); the preferences page lists it by itself.
+ * notify() on that feature's write path); the preferences page lists it by itself, and email follows `defaults.email`
+ * (the title is the email's subject, the link is made absolute).
  */
 export const NOTIFICATION_KINDS = {
   "submission-scored": {

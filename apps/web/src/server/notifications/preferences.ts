@@ -47,3 +47,15 @@ export async function setPreference(prisma: PrismaClient, user: { id: string; ro
   });
   return { ...current, ...next };
 }
+
+/**
+ * One kind's email off, whatever the user's role now (an unsubscribe link from an email sent while they were a grader
+ * still works after a demotion); the in-app choice stays as it was.
+ */
+export async function turnOffEmail(prisma: PrismaClient, userId: string, kind: NotificationKind): Promise<void> {
+  await prisma.notificationPreference.upsert({
+    where: { userId_kind: { userId, kind } },
+    create: { userId, kind, inApp: kindSpec(kind).defaults.inApp, email: false },
+    update: { email: false },
+  });
+}

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { listNotifications, markRead, unreadCount } from "../../notifications/inbox";
 import { notificationKindSchema } from "../../notifications/kinds";
 import { preferencesOf, setPreference } from "../../notifications/preferences";
+import { EMAIL_DELIVERIES, emailSettingsOf, setEmailDelivery } from "../../email/settings";
 import { createTRPCRouter, protectedProcedure } from "../init";
 
 /** The signed-in user's own notifications and preferences only. */
@@ -26,4 +27,9 @@ export const notificationsRouter = createTRPCRouter({
         .refine((v) => v.inApp !== undefined || v.email !== undefined, "Say which channel to change: inApp, email or both."),
     )
     .mutation(({ ctx, input }) => setPreference(ctx.db.prisma, ctx.user, input.kind, { inApp: input.inApp, email: input.email })),
+  /** Whether the site sends email at all, and when this user's emails go out (immediately, a daily digest, never). */
+  emailSettings: protectedProcedure.query(({ ctx }) => emailSettingsOf(ctx.db.prisma, ctx.user)),
+  setEmailDelivery: protectedProcedure
+    .input(z.object({ delivery: z.enum(EMAIL_DELIVERIES, { error: "Choose immediate, daily or off." }) }))
+    .mutation(async ({ ctx, input }) => ({ delivery: await setEmailDelivery(ctx.db.prisma, ctx.user.id, input.delivery) })),
 });
