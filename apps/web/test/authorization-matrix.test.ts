@@ -450,8 +450,8 @@ eachBackend((db) => {
       forumOtherPostId: others.id,
       forumLonelyTopicId: lonely.id,
       forumDeletedTopicId: gone.id,
+      unsubscribeToken: unsubscribeToken(authSecret(), student.id, "review-returned"),
     };
-    return { users: { admin, student, otherStudent, grader }, submissionId: sub.id, regradeId: regrade.id, commentId: comment.id, runnerToken: runner.token, runnerId: runner.record.id, runningJobId: job.id, unsubscribeToken: unsubscribeToken(authSecret(), student.id, "review-returned") };
   }
   const userOf = (f: Fixture, actor: Actor): PublicUser | null => (actor === "anonymous" || actor === "runner" ? null : f.users[actor]);
 
