@@ -4,6 +4,7 @@ import { diffRevisions, getRevision, listRevisions } from "../revisions/document
 import { htmlToText } from "../wiki/render";
 import { categoryPath, postPath, topicPath } from "./paths";
 import { canDeletePost, canEditPost, canReply, canRestorePost, isModerator, type ForumViewer } from "./permissions";
+import { canFlag } from "./trust";
 import { displayName } from "./users";
 
 /**
@@ -43,7 +44,8 @@ export interface PostView {
   hiddenReason: string;
   likeCount: number;
   replyCount: number;
-  can: { edit: boolean; delete: boolean; restore: boolean };
+  /** flag: the viewer may flag it (trust level 1 and up, not their own, shown to everyone) */
+  can: { edit: boolean; delete: boolean; restore: boolean; flag: boolean };
 }
 
 export interface TopicView {
@@ -176,7 +178,12 @@ function postView(post: PostRow, topic: TopicFacts, viewer: ForumViewer): PostVi
     hiddenReason: showText ? post.hiddenReason : "",
     likeCount: post.likeCount,
     replyCount: post.replyCount,
-    can: { edit: canEditPost(viewer, post, topic), delete: canDeletePost(viewer, post, topic), restore: canRestorePost(viewer, post) },
+    can: {
+      edit: canEditPost(viewer, post, topic),
+      delete: canDeletePost(viewer, post, topic),
+      restore: canRestorePost(viewer, post),
+      flag: canFlag(viewer) && !own && post.kind === "regular" && !post.deletedAt && !post.hiddenAt,
+    },
   };
 }
 

@@ -4,6 +4,7 @@ import { REVISION_TRANSACTION } from "../revisions/documents";
 import { cookPost } from "./cook";
 import { logModeration } from "./moderation-log";
 import { topicPath, slugify } from "./paths";
+import { checkPostAllowed } from "./limits";
 import { checkWrite, isModerator, type ForumActor } from "./permissions";
 import { insertPostIn, postBody, type PostAuthor } from "./posts";
 import { syncTopicSearch } from "./search";
@@ -72,7 +73,10 @@ export async function createTopic(prisma: PrismaClient, input: { categorySlug: s
   await checkWrite(prisma, input.author, { action: "create-topic", body });
   await ensureUsername(prisma, input.author.id);
   const cooked = await cookPost(prisma, body, { lessonSlug: category.lessonSlug });
-  return prisma.$transaction((tx) => createTopicIn(tx, { categoryId: category.id, title, body, cooked, author: input.author }), REVISION_TRANSACTION);
+  return prisma.$transaction(async (tx) => {
+    await checkPostAllowed(tx, input.author, { kind: "topic", raw: body, rendered: cooked });
+    return createTopicIn(tx, { categoryId: category.id, title, body, cooked, author: input.author });
+  }, REVISION_TRANSACTION);
 }
 
 async function topicRow(db: PrismaClient | Tx, topicId: string) {

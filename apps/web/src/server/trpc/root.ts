@@ -3,6 +3,7 @@ import { accountRouter } from "./routers/account";
 import { adminRouter } from "./routers/admin";
 import { authRouter } from "./routers/auth";
 import { forumRouter } from "./routers/forum";
+import { forumModerationRouter } from "./routers/forum-moderation";
 import { gradingRouter } from "./routers/grading";
 import { homeworkRouter } from "./routers/homework";
 import { leaderboardRouter } from "./routers/leaderboard";
@@ -27,6 +28,7 @@ export const appRouter = createTRPCRouter({
   wiki: wikiRouter,
   lessonWiki: lessonWikiRouter,
   forum: forumRouter,
+  forumModeration: forumModerationRouter,
 });
 
 export type AppRouter = typeof appRouter;
