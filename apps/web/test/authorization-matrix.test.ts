@@ -11,6 +11,10 @@ import { canReadSubmission } from "~/server/homework/submissions";
 import { claimNextJob } from "~/server/runner/queue";
 import { createRunnerToken } from "~/server/runner/tokens";
 import { deletePage, protectPage, savePage } from "~/server/wiki/pages";
+import { syncForumCategories } from "~/server/forum/categories";
+import { flagPost } from "~/server/forum/flags";
+import { replyToTopic } from "~/server/forum/posts";
+import { createTopic } from "~/server/forum/topics";
 import { appRouter, createCaller } from "~/server/trpc/root";
 import { eachBackend } from "./support/backends";
 
@@ -55,6 +59,13 @@ interface Fixture {
   runnerId: string;
   /** a job the runner token holds (running) */
   runningJobId: string;
+  /** a forum reply by otherStudent, unflagged */
+  forumPostId: string;
+  /** a forum reply by otherStudent with a pending flag */
+  flaggedPostId: string;
+  /** a silenced student, and a suspended one */
+  silencedUserId: string;
+  suspendedUserId: string;
 }
 
 /** tRPC procedures: input for each, and who may call it. A procedure missing here fails the test. */
@@ -138,6 +149,21 @@ const PROCEDURES: Record<string, { input: (f: Fixture) => unknown; expect: Expec
   "wiki.protect": { input: () => ({ title: "Matrix page", level: "grader", reason: "test" }), expect: GRADERS },
   "wiki.delete": { input: () => ({ title: "Matrix page", reason: "test" }), expect: ADMINS },
   "wiki.restore": { input: () => ({ title: "Deleted page", reason: "test" }), expect: ADMINS },
+  // The forum's trust and safety. Everyone in the fixture is at trust level 0: students may not flag yet (the trust
+  // check refuses them); graders and admins count as level 4.
+  "forumModeration.myTrust": { input: () => undefined, expect: SIGNED_IN },
+  "forumModeration.flag": { input: (f) => ({ postId: f.forumPostId, reason: "spam" }), expect: { ...GRADERS, student: "FORBIDDEN", otherStudent: "FORBIDDEN" } },
+  "forumModeration.pendingCount": { input: () => undefined, expect: GRADERS },
+  "forumModeration.reviewQueue": { input: () => undefined, expect: GRADERS },
+  "forumModeration.review": { input: (f) => ({ postId: f.flaggedPostId, decision: "disagree" }), expect: GRADERS },
+  "forumModeration.setPostHidden": { input: (f) => ({ postId: f.forumPostId, hidden: true, reason: "test" }), expect: GRADERS },
+  "forumModeration.silence": { input: (f) => ({ userId: f.users.otherStudent.id, until: new Date(Date.now() + 86_400_000), reason: "test" }), expect: GRADERS },
+  "forumModeration.unsilence": { input: (f) => ({ userId: f.silencedUserId }), expect: GRADERS },
+  "forumModeration.suspend": { input: (f) => ({ userId: f.users.otherStudent.id, until: new Date(Date.now() + 86_400_000), reason: "test" }), expect: ADMINS },
+  "forumModeration.unsuspend": { input: (f) => ({ userId: f.suspendedUserId }), expect: ADMINS },
+  "forumModeration.setTrustLevel": { input: (f) => ({ userId: f.users.otherStudent.id, level: 2, locked: true }), expect: ADMINS },
+  "forumModeration.user": { input: (f) => ({ userId: f.users.otherStudent.id }), expect: ADMINS },
+  "forumModeration.log": { input: () => ({ action: "flag." }), expect: ADMINS },
 };
 
 const RUNNER_ONLY: Expectations = { anonymous: "UNAUTHORIZED", runner: "ok", student: "UNAUTHORIZED", otherStudent: "UNAUTHORIZED", grader: "UNAUTHORIZED", admin: "UNAUTHORIZED" };
@@ -250,6 +276,9 @@ const PAGES: Record<string, "public" | "student" | "grader" | "admin"> = {
   "admin/jobs/[id]/page.tsx": "admin",
   "grading/page.tsx": "grader",
   "grading/submissions/[id]/page.tsx": "grader",
+  "forum/review/page.tsx": "grader",
+  "admin/moderation-log/page.tsx": "admin",
+  "admin/users/[id]/page.tsx": "admin",
 };
 
 const appDir = path.resolve(import.meta.dirname, "../src/app");
@@ -325,7 +354,29 @@ eachBackend((db) => {
     await protectPage(prisma, { title: "Guarded page", level: "grader", reason: "", actor: wikiAdmin });
     await savePage(prisma, { title: "Deleted page", body: "Gone.\n", baseRevision: 0, author: wikiAdmin });
     await deletePage(prisma, { title: "Deleted page", reason: "", actor: wikiAdmin });
-    return { users: { admin, student, otherStudent, grader }, submissionId: sub.id, regradeId: regrade.id, commentId: comment.id, runnerToken: runner.token, runnerId: runner.record.id, runningJobId: job.id };
+    await syncForumCategories(prisma, [{ slug: "general", name: "General", description: "", position: 0, color: "", solvable: true, lessonSlug: null }]);
+    const other = { id: otherStudent.id, name: "other", role: "student" as const };
+    const forumTopic = await createTopic(prisma, { categorySlug: "general", title: "Matrix topic", body: "Question?", author: wikiAdmin });
+    const forumPost = await replyToTopic(prisma, { topicId: forumTopic.id, body: "An answer", author: other });
+    const flaggedPost = await replyToTopic(prisma, { topicId: forumTopic.id, body: "Another answer", author: other });
+    const flagger = await user("flagger@example.com", "student");
+    await prisma.user.update({ where: { id: flagger.id }, data: { trustLevel: 1 } });
+    await flagPost(prisma, { postId: flaggedPost.id, reason: "off-topic", actor: { id: flagger.id, name: "flagger", role: "student" } });
+    const silenced = await prisma.user.create({ data: { email: "silenced@example.com", silencedUntil: new Date(Date.now() + 86_400_000), silenceReason: "test" } });
+    const suspended = await prisma.user.create({ data: { email: "suspended@example.com", suspendedUntil: new Date(Date.now() + 86_400_000), suspendReason: "test" } });
+    return {
+      users: { admin, student, otherStudent, grader },
+      submissionId: sub.id,
+      regradeId: regrade.id,
+      commentId: comment.id,
+      runnerToken: runner.token,
+      runnerId: runner.record.id,
+      runningJobId: job.id,
+      forumPostId: forumPost.id,
+      flaggedPostId: flaggedPost.id,
+      silencedUserId: silenced.id,
+      suspendedUserId: suspended.id,
+    };
   }
   const userOf = (f: Fixture, actor: Actor): PublicUser | null => (actor === "anonymous" || actor === "runner" ? null : f.users[actor]);
 

@@ -173,7 +173,7 @@ export function listUsers(prisma: PrismaClient, search?: string) {
       ? { OR: [{ email: { contains: search, mode: "insensitive" } }, { name: { contains: search, mode: "insensitive" } }] }
       : undefined,
     orderBy: { createdAt: "asc" },
-    select: { id: true, email: true, name: true, role: true, createdAt: true },
+    select: { id: true, email: true, name: true, role: true, createdAt: true, trustLevel: true, silencedUntil: true, suspendedUntil: true },
     take: 500,
   });
 }
