@@ -4,6 +4,7 @@ import { SEEDED } from "./support/accounts";
 import { signIn, signUp } from "./support/browser";
 import { scoreNextJob, submitNotebook } from "./support/scored-submission";
 import { startSite, type Site } from "./support/site";
+import { overflowing } from "./support/overflow";
 import { youtubeStubFile } from "./support/youtube-stub-content";
 
 // Every page, as every kind of visitor, on a phone (390x844) and on a desktop (1280 wide): the page never scrolls
@@ -33,32 +34,6 @@ test.beforeAll(async ({ browser }) => {
 test.afterAll(async () => {
   await site?.stop();
 });
-
-/** Elements past the right edge that no clipping or scrolling ancestor of their own holds (outermost ones only). */
-function overflowing(width: number): string[] {
-  const describe = (e: Element) => {
-    const id = e.id ? `#${e.id}` : "";
-    const cls = typeof e.className === "string" && e.className ? `.${e.className.trim().split(/\s+/).join(".")}` : "";
-    const testId = e.getAttribute("data-testid") ? `[data-testid=${e.getAttribute("data-testid")}]` : "";
-    const text = (e.textContent ?? "").trim().replace(/\s+/g, " ").slice(0, 40);
-    return `${e.tagName.toLowerCase()}${id}${cls}${testId} right=${Math.round(e.getBoundingClientRect().right)} "${text}"`;
-  };
-  const offenders: Element[] = [];
-  for (const el of document.body.querySelectorAll("*")) {
-    const rect = el.getBoundingClientRect();
-    if ((rect.width === 0 && rect.height === 0) || rect.right <= width + 0.5) continue;
-    if (getComputedStyle(el).visibility === "hidden") continue;
-    let held = false;
-    for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
-      if (getComputedStyle(a).overflowX !== "visible") {
-        held = a.getBoundingClientRect().right <= width + 0.5;
-        break;
-      }
-    }
-    if (!held) offenders.push(el);
-  }
-  return offenders.filter((e) => !offenders.includes(e.parentElement!)).slice(0, 5).map(describe);
-}
 
 async function check(page: Page, paths: string[]): Promise<string[]> {
   const problems: string[] = [];

@@ -10,11 +10,11 @@ import { submissionWithFiles } from "~/server/homework/student";
 import { canReadSubmission } from "~/server/homework/submissions";
 import { claimNextJob } from "~/server/runner/queue";
 import { createRunnerToken } from "~/server/runner/tokens";
-import { deletePage, protectPage, savePage } from "~/server/wiki/pages";
 import { syncForumCategories } from "~/server/forum/categories";
+import { deletePost, replyToTopic } from "~/server/forum/posts";
+import { createTopic, deleteTopic } from "~/server/forum/topics";
+import { deletePage, protectPage, savePage } from "~/server/wiki/pages";
 import { flagPost } from "~/server/forum/flags";
-import { replyToTopic } from "~/server/forum/posts";
-import { createTopic } from "~/server/forum/topics";
 import { appRouter, createCaller } from "~/server/trpc/root";
 import { eachBackend } from "./support/backends";
 
@@ -59,9 +59,15 @@ interface Fixture {
   runnerId: string;
   /** a job the runner token holds (running) */
   runningJobId: string;
-  /** a forum reply by otherStudent, unflagged */
+  /** the student's topic (a reply of theirs, one of otherStudent's, one of theirs a grader deleted) */
+  forumTopicId: string;
   forumPostId: string;
-  /** a forum reply by otherStudent with a pending flag */
+  forumDeletedPostId: string;
+  /** the student's topic without replies, and a topic a grader deleted */
+  forumLonelyTopicId: string;
+  forumDeletedTopicId: string;
+  /** a reply of otherStudent's in that topic, unflagged, and another with a pending flag */
+  forumOtherPostId: string;
   flaggedPostId: string;
   /** a silenced student, and a suspended one */
   silencedUserId: string;
@@ -149,14 +155,38 @@ const PROCEDURES: Record<string, { input: (f: Fixture) => unknown; expect: Expec
   "wiki.protect": { input: () => ({ title: "Matrix page", level: "grader", reason: "test" }), expect: GRADERS },
   "wiki.delete": { input: () => ({ title: "Matrix page", reason: "test" }), expect: ADMINS },
   "wiki.restore": { input: () => ({ title: "Deleted page", reason: "test" }), expect: ADMINS },
+  // The forum: anyone reads; members write; the author edits and deletes their own; graders and admins moderate.
+  "forum.categories": { input: () => undefined, expect: PUBLIC },
+  "forum.topics": { input: () => ({ category: "general" }), expect: PUBLIC },
+  "forum.topic": { input: (f) => ({ id: f.forumTopicId, post: 2 }), expect: PUBLIC },
+  "forum.posts": { input: (f) => ({ topicId: f.forumTopicId, after: 1 }), expect: PUBLIC },
+  "forum.post": { input: (f) => ({ id: f.forumPostId }), expect: PUBLIC },
+  "forum.history": { input: (f) => ({ id: f.forumPostId }), expect: PUBLIC },
+  "forum.diff": { input: (f) => ({ id: f.forumPostId, from: 0, to: 1 }), expect: PUBLIC },
+  "forum.lessonThread": { input: () => ({ slug: "lesson-1" }), expect: PUBLIC },
+  "forum.preview": { input: () => ({ body: "Some **text** and [[Matrix page]]" }), expect: SIGNED_IN },
+  "forum.createTopic": { input: () => ({ category: "general", title: "A new question", body: "How?" }), expect: SIGNED_IN },
+  "forum.reply": { input: (f) => ({ topicId: f.forumTopicId, body: "Me too", replyTo: 2 }), expect: SIGNED_IN },
+  "forum.forEdit": { input: (f) => ({ id: f.forumPostId }), expect: SIGNED_IN },
+  // The student's own reply: its author and moderators edit and delete it.
+  "forum.edit": { input: (f) => ({ id: f.forumPostId, body: "Edited", baseRevision: 1 }), expect: { ...SIGNED_IN, otherStudent: "FORBIDDEN" } },
+  "forum.delete": { input: (f) => ({ id: f.forumPostId }), expect: { ...SIGNED_IN, otherStudent: "FORBIDDEN" } },
+  // A grader deleted the student's post: moderators restore it; its author may not; others do not see it.
+  "forum.restore": { input: (f) => ({ id: f.forumDeletedPostId }), expect: { ...SIGNED_IN, student: "FORBIDDEN", otherStudent: "NOT_FOUND" } },
+  "forum.updateTopic": { input: (f) => ({ id: f.forumTopicId, title: "A better title" }), expect: { ...SIGNED_IN, otherStudent: "FORBIDDEN" } },
+  "forum.setState": { input: (f) => ({ id: f.forumTopicId, state: "closed", on: true }), expect: GRADERS },
+  // With replies, only moderators delete a topic; without, its author may too.
+  "forum.deleteTopic": { input: (f) => ({ id: f.forumTopicId }), expect: { ...GRADERS } },
+  "forum.deleteTopic#own": { input: (f) => ({ id: f.forumLonelyTopicId }), expect: { ...SIGNED_IN, otherStudent: "FORBIDDEN" } },
+  "forum.restoreTopic": { input: (f) => ({ id: f.forumDeletedTopicId }), expect: { ...SIGNED_IN, student: "NOT_FOUND", otherStudent: "NOT_FOUND" } },
   // The forum's trust and safety. Everyone in the fixture is at trust level 0: students may not flag yet (the trust
   // check refuses them); graders and admins count as level 4.
   "forumModeration.myTrust": { input: () => undefined, expect: SIGNED_IN },
-  "forumModeration.flag": { input: (f) => ({ postId: f.forumPostId, reason: "spam" }), expect: { ...GRADERS, student: "FORBIDDEN", otherStudent: "FORBIDDEN" } },
+  "forumModeration.flag": { input: (f) => ({ postId: f.forumOtherPostId, reason: "spam" }), expect: { ...GRADERS, student: "FORBIDDEN", otherStudent: "FORBIDDEN" } },
   "forumModeration.pendingCount": { input: () => undefined, expect: GRADERS },
   "forumModeration.reviewQueue": { input: () => undefined, expect: GRADERS },
   "forumModeration.review": { input: (f) => ({ postId: f.flaggedPostId, decision: "disagree" }), expect: GRADERS },
-  "forumModeration.setPostHidden": { input: (f) => ({ postId: f.forumPostId, hidden: true, reason: "test" }), expect: GRADERS },
+  "forumModeration.setPostHidden": { input: (f) => ({ postId: f.forumOtherPostId, hidden: true, reason: "test" }), expect: GRADERS },
   "forumModeration.silence": { input: (f) => ({ userId: f.users.otherStudent.id, until: new Date(Date.now() + 86_400_000), reason: "test" }), expect: GRADERS },
   "forumModeration.unsilence": { input: (f) => ({ userId: f.silencedUserId }), expect: GRADERS },
   "forumModeration.suspend": { input: (f) => ({ userId: f.users.otherStudent.id, until: new Date(Date.now() + 86_400_000), reason: "test" }), expect: ADMINS },
@@ -267,6 +297,13 @@ const PAGES: Record<string, "public" | "student" | "grader" | "admin"> = {
   // anonymous visitors to sign in instead of calling wiki.watchlist.
   "wiki/page.tsx": "public",
   "wiki/[...title]/page.tsx": "public",
+  // The forum's pages read through server/forum with the viewer (deleted topics and posts only for moderators).
+  "forum/page.tsx": "public",
+  "forum/c/[slug]/page.tsx": "public",
+  "forum/t/[id]/[[...slug]]/page.tsx": "public",
+  "forum/l/[thread]/page.tsx": "public",
+  "forum/posts/[id]/history/page.tsx": "public",
+  "forum/u/[username]/page.tsx": "public",
   "account/page.tsx": "student",
   "notifications/page.tsx": "student",
   "homework/submissions/[id]/page.tsx": "student",
@@ -355,13 +392,19 @@ eachBackend((db) => {
     await savePage(prisma, { title: "Deleted page", body: "Gone.\n", baseRevision: 0, author: wikiAdmin });
     await deletePage(prisma, { title: "Deleted page", reason: "", actor: wikiAdmin });
     await syncForumCategories(prisma, [{ slug: "general", name: "General", description: "", position: 0, color: "", solvable: true, lessonSlug: null }]);
-    const other = { id: otherStudent.id, name: "other", role: "student" as const };
-    const forumTopic = await createTopic(prisma, { categorySlug: "general", title: "Matrix topic", body: "Question?", author: wikiAdmin });
-    const forumPost = await replyToTopic(prisma, { topicId: forumTopic.id, body: "An answer", author: other });
-    const flaggedPost = await replyToTopic(prisma, { topicId: forumTopic.id, body: "Another answer", author: other });
+    const forumActor = (u: { id: string; name: string | null; role: "student" | "grader" | "admin" }) => ({ id: u.id, name: u.name ?? "", role: u.role });
+    const topic = await createTopic(prisma, { categorySlug: "general", title: "Matrix topic", body: "Question?", author: forumActor(student) });
+    const reply = await replyToTopic(prisma, { topicId: topic.id, body: "My own answer", author: forumActor(student) });
+    const otherReply = await replyToTopic(prisma, { topicId: topic.id, body: "Another answer", author: forumActor(otherStudent) });
+    const doomed = await replyToTopic(prisma, { topicId: topic.id, body: "Spam", author: forumActor(student) });
+    await deletePost(prisma, { postId: doomed.id, actor: forumActor(grader) });
+    const lonely = await createTopic(prisma, { categorySlug: "general", title: "Lonely topic", body: "Anyone?", author: forumActor(student) });
+    const gone = await createTopic(prisma, { categorySlug: "general", title: "Deleted topic", body: "Gone", author: forumActor(student) });
+    await deleteTopic(prisma, { topicId: gone.id, actor: forumActor(grader) });
+    const flaggedPost = await replyToTopic(prisma, { topicId: topic.id, body: "A dubious answer", author: forumActor(otherStudent) });
     const flagger = await user("flagger@example.com", "student");
     await prisma.user.update({ where: { id: flagger.id }, data: { trustLevel: 1 } });
-    await flagPost(prisma, { postId: flaggedPost.id, reason: "off-topic", actor: { id: flagger.id, name: "flagger", role: "student" } });
+    await flagPost(prisma, { postId: flaggedPost.id, reason: "off-topic", actor: forumActor(flagger) });
     const silenced = await prisma.user.create({ data: { email: "silenced@example.com", silencedUntil: new Date(Date.now() + 86_400_000), silenceReason: "test" } });
     const suspended = await prisma.user.create({ data: { email: "suspended@example.com", suspendedUntil: new Date(Date.now() + 86_400_000), suspendReason: "test" } });
     return {
@@ -372,7 +415,12 @@ eachBackend((db) => {
       runnerToken: runner.token,
       runnerId: runner.record.id,
       runningJobId: job.id,
-      forumPostId: forumPost.id,
+      forumTopicId: topic.id,
+      forumPostId: reply.id,
+      forumDeletedPostId: doomed.id,
+      forumLonelyTopicId: lonely.id,
+      forumDeletedTopicId: gone.id,
+      forumOtherPostId: otherReply.id,
       flaggedPostId: flaggedPost.id,
       silencedUserId: silenced.id,
       suspendedUserId: suspended.id,

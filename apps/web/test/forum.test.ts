@@ -90,8 +90,8 @@ eachBackend((get: () => Database, backend: string) => {
       expect(window.posts[0]!.replyCount).toBe(1);
       // Usernames are chosen on first post; mentions of existing users link to their page.
       expect(window.posts[1]!.cooked).toContain('<a href="/forum/u/ann" class="mention">@ann</a>');
-      expect(window.posts[1]!.can).toEqual({ edit: true, delete: true, restore: false, flag: false });
-      expect(window.posts[0]!.can).toEqual({ edit: false, delete: false, restore: false, flag: false });
+      expect(window.posts[1]!.can).toEqual({ edit: true, delete: true, restore: false, flag: false, hide: false });
+      expect(window.posts[0]!.can).toEqual({ edit: false, delete: false, restore: false, flag: false, hide: false });
 
       // The topic's author hears of the reply; the replier does not hear of their own.
       const notes = await prisma.notification.findMany({ where: { kind: "forum-reply" }, select: { userId: true, title: true, link: true } });
@@ -270,6 +270,7 @@ eachBackend((get: () => Database, backend: string) => {
       expect(end.posts.at(-1)!.number).toBe(10_000);
       // Post n was written n minutes after midnight: 2026-01-02 00:00 is post 1440.
       const byDate = await postsWindow(prisma, { topicId: topic.id, anchor: { date: new Date("2026-01-02T00:00:00Z") } }, anon);
+      expect(byDate.target).toBe(1440);
       expect(byDate.posts.map((p) => p.number)).toContain(1440);
       expect(byDate.posts).toHaveLength(20);
       // A reply still takes the next number.

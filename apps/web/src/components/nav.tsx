@@ -57,6 +57,7 @@ export function Nav() {
     { href: "/homework", label: "Homework" },
     { href: "/leaderboard", label: "Leaderboards" },
     { href: "/wiki", label: "Wiki" },
+    { href: "/forum", label: "Forum" },
   ];
   if (user) {
     links.push({ href: "/notifications", label: <>Notifications <HeaderUnreadBadge /></> });

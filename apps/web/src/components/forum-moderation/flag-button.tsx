@@ -16,16 +16,25 @@ type Reason = (typeof REASONS)[number]["value"];
 
 /**
  * "Flag" under a post (members from trust level 1; the server decides, the post view's `can.flag` hides the button):
- * a reason and an optional note, sent to the moderators' review queue.
+ * a reason and an optional note, sent to the moderators' review queue. Also a moderator's "Hide" / "Show" (HideButton).
  */
-export function FlagButton({ postId, postNumber }: { postId: string; postNumber: number }) {
+export function FlagButton({ postId, postNumber, onHidden }: { postId: string; postNumber: number; onHidden?: () => void }) {
   const trpc = useTRPC();
   const router = useRouter();
   const id = useId();
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState<Reason>("spam");
   const [note, setNote] = useState("");
-  const flag = useMutation(trpc.forumModeration.flag.mutationOptions({ onSuccess: () => router.refresh() }));
+  // A flag that hid the post changes it: the stream reloads it (or, outside a stream, the page refreshes).
+  const flag = useMutation(
+    trpc.forumModeration.flag.mutationOptions({
+      onSuccess: (result) => {
+        if (!result.hidden) return;
+        if (onHidden) onHidden();
+        else router.refresh();
+      },
+    }),
+  );
 
   if (flag.isSuccess) {
     return (
@@ -79,5 +88,33 @@ export function FlagButton({ postId, postNumber }: { postId: string; postNumber:
         </button>
       </div>
     </form>
+  );
+}
+
+/** A grader's or admin's "Hide" (pending review) or "Show again" on a post, with an optional reason; logged. */
+export function HideButton({ postId, postNumber, hidden, onChanged }: { postId: string; postNumber: number; hidden: boolean; onChanged: () => void }) {
+  const trpc = useTRPC();
+  const set = useMutation(trpc.forumModeration.setPostHidden.mutationOptions({ onSuccess: () => onChanged() }));
+  return (
+    <>
+      <button
+        type="button"
+        className={`button link ${styles.small}`}
+        disabled={set.isPending}
+        aria-label={`${hidden ? "Show" : "Hide"} post ${postNumber}`}
+        onClick={() => {
+          const reason = window.prompt(hidden ? "Show this post again. Reason (for the log):" : "Hide this post pending review. Reason (the author and the log see it):", "");
+          if (reason === null) return;
+          set.mutate({ postId, hidden: !hidden, reason });
+        }}
+      >
+        {hidden ? "Show" : "Hide"}
+      </button>
+      {set.error && (
+        <span role="alert" className={styles.meta}>
+          {set.error.message}
+        </span>
+      )}
+    </>
   );
 }

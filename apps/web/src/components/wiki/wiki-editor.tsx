@@ -2,10 +2,11 @@
 
 import type { MergeRegion } from "@course/revisions";
 import { useMutation } from "@tanstack/react-query";
-import { useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { MergeConflict } from "~/components/revisions";
 import { useTRPC } from "~/trpc/react";
 import { ImageUpload } from "./image-upload";
+import { MarkdownPreview, useLivePreview } from "./markdown-preview";
 import { useTitleCompletion, type Completion } from "./title-completion";
 import styles from "./wiki.module.css";
 
@@ -38,7 +39,6 @@ export function WikiEditor({ title, pageKey, path, baseRevision: initialBase, bo
   const [minor, setMinor] = useState(false);
   const [conflict, setConflict] = useState<Conflict | null>(null);
   const [restored, setRestored] = useState(false);
-  const [previewHtml, setPreviewHtml] = useState<string | null>(null);
   const saving = useRef(false);
   const textarea = useRef<HTMLTextAreaElement>(null);
   const [caret, setCaret] = useState(0);
@@ -75,12 +75,8 @@ export function WikiEditor({ title, pageKey, path, baseRevision: initialBase, bo
     return () => window.removeEventListener("beforeunload", warn);
   }, [dirty]);
 
-  // Live preview, a moment after typing stops.
   const { mutate: renderPreview } = preview;
-  useEffect(() => {
-    const timer = setTimeout(() => renderPreview({ body: text }, { onSuccess: (r) => setPreviewHtml(r.html) }), 400);
-    return () => clearTimeout(timer);
-  }, [text, renderPreview]);
+  const previewHtml = useLivePreview(text, useCallback((body: string, done: (html: string) => void) => renderPreview({ body }, { onSuccess: (r) => done(r.html) }), [renderPreview]));
 
   useEffect(() => {
     const at = pendingCaret.current;
@@ -171,7 +167,7 @@ export function WikiEditor({ title, pageKey, path, baseRevision: initialBase, bo
         </div>
         <section aria-label="Preview">
           <strong>Preview</strong>
-          <div className={`${styles.preview} ${styles.body}`} data-testid="wiki-preview" dangerouslySetInnerHTML={{ __html: previewHtml ?? "" }} />
+          <MarkdownPreview html={previewHtml} testId="wiki-preview" />
         </section>
       </div>
       <label className="stack">

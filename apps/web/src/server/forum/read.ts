@@ -44,8 +44,8 @@ export interface PostView {
   hiddenReason: string;
   likeCount: number;
   replyCount: number;
-  /** flag: the viewer may flag it (trust level 1 and up, not their own, shown to everyone) */
-  can: { edit: boolean; delete: boolean; restore: boolean; flag: boolean };
+  /** flag: the viewer may flag it (trust level 1 and up, not their own, shown to everyone); hide: a moderator hides or shows it */
+  can: { edit: boolean; delete: boolean; restore: boolean; flag: boolean; hide: boolean };
 }
 
 export interface TopicView {
@@ -76,6 +76,8 @@ export interface PostWindow {
   /** the numbers the window covers (first > last when the topic has no posts) */
   first: number;
   last: number;
+  /** the post it was asked to be around (for a date: the first post from then), null for after/before */
+  target: number | null;
 }
 
 const authorSelect = { select: { id: true, name: true, username: true } } as const;
@@ -183,6 +185,7 @@ function postView(post: PostRow, topic: TopicFacts, viewer: ForumViewer): PostVi
       delete: canDeletePost(viewer, post, topic),
       restore: canRestorePost(viewer, post),
       flag: canFlag(viewer) && !own && post.kind === "regular" && !post.deletedAt && !post.hiddenAt,
+      hide: isModerator(viewer.role) && post.kind === "regular" && !post.deletedAt,
     },
   };
 }
@@ -221,7 +224,8 @@ async function windowOf(db: Db, topic: Awaited<ReturnType<typeof visibleTopic>>,
     first > last
       ? []
       : await db.forumPost.findMany({ where: { topicId: topic.id, number: { gte: first, lte: last } }, orderBy: { number: "asc" }, select: postSelect });
-  return { topicId: topic.id, posts: rows.map((p) => postView(p, topic, viewer)), highestPostNumber: topic.highestPostNumber, first, last };
+  const target = "around" in resolved ? Math.min(Math.max(1, resolved.around), Math.max(1, topic.highestPostNumber)) : null;
+  return { topicId: topic.id, posts: rows.map((p) => postView(p, topic, viewer)), highestPostNumber: topic.highestPostNumber, first, last, target };
 }
 
 /** A topic page: the topic and the window of posts around `post` (default the first). */

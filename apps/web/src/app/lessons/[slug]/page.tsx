@@ -2,6 +2,7 @@ import { formatTime, loadLesson } from "@course/content";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { LessonThreadBox } from "~/components/forum/lesson-thread-box";
 import { HomeworkBox } from "~/components/homework/homework-box";
 import { ChapterTimeline } from "~/components/lesson/chapter-timeline";
 import { LessonBody } from "~/components/lesson/lesson-body";
@@ -113,6 +114,7 @@ export default async function LessonPage({ params }: Props) {
               </li>
             ))}
           </ul>
+          <LessonThreadBox slug={slug} />
         </section>
         <LessonNav prev={navTarget(lesson.prev)} next={navTarget(lesson.next)} />
       </article>

@@ -1,0 +1,67 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { CategoryBadge } from "~/components/forum/forum-views";
+import { TopicStream } from "~/components/forum/topic-stream";
+import { TopicStates, TopicTools } from "~/components/forum/topic-tools";
+import styles from "~/components/forum/forum.module.css";
+import { getCurrentUser } from "~/server/auth/session";
+import { getDb } from "~/server/db";
+import { DomainError } from "~/server/errors";
+import { categoriesOverview, viewTopic } from "~/server/forum/read";
+
+export const dynamic = "force-dynamic";
+
+type Params = Promise<{ id: string; slug?: string[] }>;
+type Search = Promise<Record<string, string | string[] | undefined>>;
+
+const postParam = (v: string | string[] | undefined) => {
+  const s = Array.isArray(v) ? v[0] : v;
+  return s && /^\d{1,9}$/.test(s) ? Number(s) : undefined;
+};
+
+async function load(id: string, post?: number) {
+  const user = await getCurrentUser();
+  const viewer = { id: user?.id ?? null, role: user?.role ?? null, trustLevel: user?.trustLevel ?? 0 };
+  try {
+    return { user, viewer, ...(await viewTopic((await getDb()).prisma, id, viewer, { post })) };
+  } catch (error) {
+    if (error instanceof DomainError && error.code === "NOT_FOUND") notFound();
+    throw error;
+  }
+}
+
+export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
+  const { id } = await params;
+  const topic = await (await getDb()).prisma.forumTopic.findUnique({ where: { id }, select: { title: true, deletedAt: true } });
+  return { title: topic && !topic.deletedAt ? `${topic.title} · Forum` : "Forum" };
+}
+
+/**
+ * A topic: its title, states and tools, and the window of ~20 posts around `?post=N` (the first post by default),
+ * which the reader extends in both directions by scrolling or jumps anywhere by number or date (TopicStream).
+ */
+export default async function TopicPage({ params, searchParams }: { params: Params; searchParams: Search }) {
+  const { id } = await params;
+  const post = postParam((await searchParams).post);
+  const { user, viewer, topic, window } = await load(id, post);
+  const categories = topic.can.moderate ? await categoriesOverview((await getDb()).prisma, viewer) : [];
+  return (
+    <div className={styles.layout}>
+      <p className={styles.crumbs}>
+        <Link href="/forum">Forum</Link> › <CategoryBadge category={topic.category} />
+      </p>
+      <h1 data-testid="topic-title">
+        {topic.title}
+        <TopicStates states={{ pinned: topic.pinned, closed: topic.closed, archived: topic.archived, unlisted: topic.unlisted, deleted: topic.deleted }} />
+      </h1>
+      {topic.category.lessonSlug && topic.key?.startsWith("lesson:") ? (
+        <p className={styles.muted}>
+          The discussion thread of <a href={`/lessons/${topic.category.lessonSlug}`}>the lesson</a>.
+        </p>
+      ) : null}
+      <TopicTools topic={topic} categories={categories.map((c) => ({ slug: c.slug, name: c.name }))} />
+      <TopicStream key={`${topic.id}:${post ?? 1}`} topic={topic} initial={window} target={window.target ?? 1} signedIn={user !== null} />
+    </div>
+  );
+}
