@@ -1,4 +1,4 @@
-import { Prisma, type PrismaClient, type Role } from "@course/db";
+import type { Prisma, PrismaClient, Role } from "@course/db";
 import { formatUtc } from "../../lib/format";
 import { hasRole, RANK } from "../auth/roles";
 import { endAllSessions } from "../auth/session-version";
@@ -217,7 +217,7 @@ export async function userModeration(db: Db, userId: string, now = new Date()) {
       email: user.email,
       name: displayName(user),
       username: user.username,
-      role: user.role as Role,
+      role: user.role,
       createdAt: user.createdAt,
     },
     trust: {
