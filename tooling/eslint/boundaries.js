@@ -10,7 +10,7 @@ const DATABASE_PACKAGES = "^(@course/db|@prisma/.+|prisma|pg|@electric-sql/pglit
 /** The web app's database handle, by alias or relative path: `~/server/db`, `../../server/db`. */
 const WEB_DB_MODULE = "^(~/|(\\.\\./)+)server/db(\\.ts)?$";
 /** Server modules a component may import for values: pure functions that import no database and no other server module. */
-const PURE_SERVER_MODULES = ["homework/time", "progress", "wiki/titles"];
+const PURE_SERVER_MODULES = ["homework/time", "progress", "wiki/titles", "forum/paths"];
 const OTHER_SERVER_MODULES = `^(~/|(\\.\\./)+)server/(?!(db|${PURE_SERVER_MODULES.join("|")})(\\.tsx?)?$)`;
 
 const componentMessage = "Components never import the database: take the data as props or through tRPC (README, House rules / lint).";

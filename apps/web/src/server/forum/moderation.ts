@@ -1,4 +1,4 @@
-import type { Prisma, PrismaClient, Role } from "@course/db";
+import type { Prisma, PrismaClient } from "@course/db";
 import { formatUtc } from "../../lib/format";
 import { hasRole, RANK } from "../auth/roles";
 import { endAllSessions } from "../auth/session-version";

@@ -141,7 +141,7 @@ export async function insertPostIn(tx: Tx, input: InsertPostInput) {
     });
     // Writing is a visit, and may earn the next trust level.
     await recordVisit(tx, userId, at);
-    if (!first) await notifyReply(tx, updated, { number, replyTo, author: input.author as ForumActor, body: input.cooked.plainText, topicAuthorId: topic.authorId });
+    if (!first) await notifyReply(tx, updated, { number, replyTo, author: input.author, body: input.cooked.plainText, topicAuthorId: topic.authorId });
   }
   return { id: post.id, number, topic: { id: topic.id, slug: topic.slug, title: topic.title } };
 }

@@ -140,7 +140,7 @@ export async function setTopicState(prisma: PrismaClient, input: { topicId: stri
         : input.state === "archived"
           ? { archivedAt: input.on ? now : null }
           : { unlisted: input.on };
-  const current = input.state === "unlisted" ? topic.unlisted : topic[`${input.state}At` as "pinnedAt" | "closedAt" | "archivedAt"] !== null;
+  const current = input.state === "unlisted" ? topic.unlisted : topic[`${input.state}At`] !== null;
   if (current === input.on) return { changed: false };
   await prisma.$transaction(async (tx) => {
     await tx.forumTopic.update({ where: { id: topic.id }, data });

@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import type { CSSProperties } from "react";
 import { ForumComposer } from "~/components/forum/forum-composer";
 import { TopicTable } from "~/components/forum/forum-views";
 import styles from "~/components/forum/forum.module.css";
@@ -37,7 +36,7 @@ export default async function CategoryPage({ params, searchParams }: { params: P
       <p className={styles.crumbs}>
         <Link href="/forum">Forum</Link>
       </p>
-      <h1 style={category.color ? ({ borderLeft: `6px solid ${category.color}`, paddingLeft: "0.5rem" } as CSSProperties) : undefined}>{category.name}</h1>
+      <h1 style={category.color ? ({ borderLeft: `6px solid ${category.color}`, paddingLeft: "0.5rem" }) : undefined}>{category.name}</h1>
       {category.description ? <p className="lead">{category.description}</p> : null}
       {category.lessonSlug ? (
         <p>
