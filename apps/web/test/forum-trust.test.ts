@@ -5,6 +5,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { authenticate, createUser } from "~/server/auth/users";
 import { DomainError } from "~/server/errors";
+import { openLesson, savePosition } from "~/server/lesson-progress";
 import { syncForumCategories } from "~/server/forum/categories";
 import { checkPostAllowed, checkPostContent, FIRST_DAY, LEVEL_LIMITS, postContentCounts } from "~/server/forum/limits";
 import { silenceUser, suspendUser, unsilenceUser } from "~/server/forum/moderation";
@@ -165,6 +166,18 @@ eachBackend((get: () => Database) => {
       expect((await prisma.user.findUniqueOrThrow({ where: { id: bob.id } })).trustLevel).toBe(1);
       await recordVisit(prisma, bob.id, new Date(Date.now() + 86_400_000));
       expect((await prisma.forumUserStat.findUniqueOrThrow({ where: { userId: bob.id } })).daysVisited).toBe(2);
+    });
+
+    it("counts opening a lesson as a visit, and its watched minutes as learning time", async () => {
+      const { prisma } = await setUp();
+      const cy = await member(prisma, "cy");
+      await recordReading(prisma, cy.id, { topicsEntered: 5, postsRead: 30 }, new Date(Date.now() - 86_400_000));
+      await openLesson(prisma, cy.id, "lesson-1");
+      expect((await prisma.forumUserStat.findUniqueOrThrow({ where: { userId: cy.id } })).daysVisited).toBe(2);
+      expect((await myTrust(prisma, cy.id)).level).toBe(0);
+      await savePosition(prisma, cy.id, "lesson-1", 600);
+      await openLesson(prisma, cy.id, "lesson-1");
+      expect((await myTrust(prisma, cy.id)).level).toBe(1);
     });
 
     it("lets level 1 edit a wiki post, and refuses level 0 with the reason", async () => {
