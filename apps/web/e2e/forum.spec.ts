@@ -1,5 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { signUp } from "./support/browser";
+import { setTrustLevel } from "./support/forum-trust";
 import { overflowing } from "./support/overflow";
 
 // The site started by global-setup (E2E_PORT): its start created the forum's categories and each lesson's thread.
@@ -16,7 +17,10 @@ const post = (page: Page, number: number) => page.locator(`article#p${number}`);
 test("a member opens Lesson 1's thread (a wiki first post), improves it, starts a topic, replies, edits and reads the history", async ({ page }) => {
   test.setTimeout(180_000);
   await page.setViewportSize({ width: 1280, height: 800 });
-  await signUp(page, baseUrl, { email: `forum-${Date.now()}@example.com`, name: "Fatima Forum" });
+  const email = `forum-${Date.now()}@example.com`;
+  await signUp(page, baseUrl, { email, name: "Fatima Forum" });
+  // Wiki posts are edited from trust level 1 (earned by reading and watching lessons; here an admin gives it).
+  await setTrustLevel(baseUrl, email, 1);
 
   // The lesson links its thread; the thread's first post is a wiki post seeded from the lesson.
   await page.goto(`${baseUrl}/lessons/lesson-1`);

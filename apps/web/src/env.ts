@@ -28,6 +28,11 @@ export const serverEnvSchema = z
     SIGNUP_MAX_PER_WINDOW: z.coerce.number().int().min(1).max(100_000).default(10),
     SIGNUP_WINDOW_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60),
     /**
+     * The forum's rate limits (seconds between posts, topics and flags per day, a new account's first day, identical
+     * posts). `off` for load tests and test sites only; content limits, silences and suspensions still apply.
+     */
+    FORUM_RATE_LIMITS: z.enum(["on", "off"]).default("on"),
+    /**
      * Reverse proxies in front of the site that append to X-Forwarded-For (0: clients connect directly, so the
      * header is the client's own claim and is ignored). Read by the web server (apps/web/server.mjs).
      */
@@ -88,6 +93,11 @@ export function parseServerEnv(env: Record<string, string | undefined>): ServerE
  */
 export function contentDirEnv(): string | undefined {
   return serverEnvSchema.shape.COURSE_CONTENT_DIR.parse(process.env.COURSE_CONTENT_DIR);
+}
+
+/** FORUM_RATE_LIMITS alone, read on each call (not cached with the rest): tests switch the limits on and off. */
+export function forumRateLimitsEnv(): "on" | "off" {
+  return serverEnvSchema.shape.FORUM_RATE_LIMITS.parse(process.env.FORUM_RATE_LIMITS || undefined);
 }
 
 let cached: ServerEnv | undefined;

@@ -16,6 +16,7 @@ import { syncForumCategories } from "~/server/forum/categories";
 import { deletePost, replyToTopic } from "~/server/forum/posts";
 import { createTopic, deleteTopic } from "~/server/forum/topics";
 import { deletePage, protectPage, savePage } from "~/server/wiki/pages";
+import { flagPost } from "~/server/forum/flags";
 import { appRouter, createCaller } from "~/server/trpc/root";
 import { eachBackend } from "./support/backends";
 
@@ -71,6 +72,11 @@ interface Fixture {
   forumDeletedTopicId: string;
   /** the student's one-click link for "review-returned" emails */
   unsubscribeToken: string;
+  /** a reply of otherStudent's with a pending flag */
+  flaggedPostId: string;
+  /** a silenced student, and a suspended one */
+  silencedUserId: string;
+  suspendedUserId: string;
 }
 
 /** tRPC procedures: input for each, and who may call it. A procedure missing here fails the test. */
@@ -204,6 +210,21 @@ const PROCEDURES: Record<string, { input: (f: Fixture) => unknown; expect: Expec
   "forumConversation.drafts": { input: () => undefined, expect: SIGNED_IN },
   "forumConversation.saveDraft": { input: (f) => ({ key: `topic:${f.forumTopicId}`, body: "Half a reply", sequence: 0 }), expect: SIGNED_IN },
   "forumConversation.deleteDraft": { input: (f) => ({ key: `topic:${f.forumTopicId}` }), expect: SIGNED_IN },
+  // The forum's trust and safety. Everyone in the fixture is at trust level 0: students may not flag yet (the trust
+  // check refuses them); graders and admins count as level 4.
+  "forumModeration.myTrust": { input: () => undefined, expect: SIGNED_IN },
+  "forumModeration.flag": { input: (f) => ({ postId: f.forumOtherPostId, reason: "spam" }), expect: { ...GRADERS, student: "FORBIDDEN", otherStudent: "FORBIDDEN" } },
+  "forumModeration.pendingCount": { input: () => undefined, expect: GRADERS },
+  "forumModeration.reviewQueue": { input: () => undefined, expect: GRADERS },
+  "forumModeration.review": { input: (f) => ({ postId: f.flaggedPostId, decision: "disagree" }), expect: GRADERS },
+  "forumModeration.setPostHidden": { input: (f) => ({ postId: f.forumOtherPostId, hidden: true, reason: "test" }), expect: GRADERS },
+  "forumModeration.silence": { input: (f) => ({ userId: f.users.otherStudent.id, until: new Date(Date.now() + 86_400_000), reason: "test" }), expect: GRADERS },
+  "forumModeration.unsilence": { input: (f) => ({ userId: f.silencedUserId }), expect: GRADERS },
+  "forumModeration.suspend": { input: (f) => ({ userId: f.users.otherStudent.id, until: new Date(Date.now() + 86_400_000), reason: "test" }), expect: ADMINS },
+  "forumModeration.unsuspend": { input: (f) => ({ userId: f.suspendedUserId }), expect: ADMINS },
+  "forumModeration.setTrustLevel": { input: (f) => ({ userId: f.users.otherStudent.id, level: 2, locked: true }), expect: ADMINS },
+  "forumModeration.user": { input: (f) => ({ userId: f.users.otherStudent.id }), expect: ADMINS },
+  "forumModeration.log": { input: () => ({ action: "flag." }), expect: ADMINS },
 };
 
 const RUNNER_ONLY: Expectations = { anonymous: "UNAUTHORIZED", runner: "ok", student: "UNAUTHORIZED", otherStudent: "UNAUTHORIZED", grader: "UNAUTHORIZED", admin: "UNAUTHORIZED" };
@@ -351,6 +372,9 @@ const PAGES: Record<string, "public" | "student" | "grader" | "admin"> = {
   "admin/jobs/[id]/page.tsx": "admin",
   "grading/page.tsx": "grader",
   "grading/submissions/[id]/page.tsx": "grader",
+  "forum/review/page.tsx": "grader",
+  "admin/moderation-log/page.tsx": "admin",
+  "admin/users/[id]/page.tsx": "admin",
 };
 
 const appDir = path.resolve(import.meta.dirname, "../src/app");
@@ -436,6 +460,12 @@ eachBackend((db) => {
     const lonely = await createTopic(prisma, { categorySlug: "general", title: "Lonely topic", body: "Anyone?", author: forumActor(student) });
     const gone = await createTopic(prisma, { categorySlug: "general", title: "Deleted topic", body: "Gone", author: forumActor(student) });
     await deleteTopic(prisma, { topicId: gone.id, actor: forumActor(grader) });
+    const flaggedPost = await replyToTopic(prisma, { topicId: topic.id, body: "A dubious answer", author: forumActor(otherStudent) });
+    const flagger = await user("flagger@example.com", "student");
+    await prisma.user.update({ where: { id: flagger.id }, data: { trustLevel: 1 } });
+    await flagPost(prisma, { postId: flaggedPost.id, reason: "off-topic", actor: forumActor(flagger) });
+    const silenced = await prisma.user.create({ data: { email: "silenced@example.com", silencedUntil: new Date(Date.now() + 86_400_000), silenceReason: "test" } });
+    const suspended = await prisma.user.create({ data: { email: "suspended@example.com", suspendedUntil: new Date(Date.now() + 86_400_000), suspendReason: "test" } });
     return {
       users: { admin, student, otherStudent, grader },
       submissionId: sub.id,
@@ -451,6 +481,9 @@ eachBackend((db) => {
       forumLonelyTopicId: lonely.id,
       forumDeletedTopicId: gone.id,
       unsubscribeToken: unsubscribeToken(authSecret(), student.id, "review-returned"),
+      flaggedPostId: flaggedPost.id,
+      silencedUserId: silenced.id,
+      suspendedUserId: suspended.id,
     };
   }
   const userOf = (f: Fixture, actor: Actor): PublicUser | null => (actor === "anonymous" || actor === "runner" ? null : f.users[actor]);

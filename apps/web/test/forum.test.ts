@@ -90,8 +90,8 @@ eachBackend((get: () => Database, backend: string) => {
       expect(window.posts[0]!.replyCount).toBe(1);
       // Usernames are chosen on first post; mentions of existing users link to their page.
       expect(window.posts[1]!.cooked).toContain('<a href="/forum/u/ann" class="mention">@ann</a>');
-      expect(window.posts[1]!.can).toEqual({ edit: true, delete: true, restore: false });
-      expect(window.posts[0]!.can).toEqual({ edit: false, delete: false, restore: false });
+      expect(window.posts[1]!.can).toEqual({ edit: true, delete: true, restore: false, flag: false, hide: false });
+      expect(window.posts[0]!.can).toEqual({ edit: false, delete: false, restore: false, flag: false, hide: false });
 
       // The topic's author hears of the reply (once: it mentions her too, and a mention says more); the replier does
       // not hear of their own.

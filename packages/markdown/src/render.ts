@@ -20,7 +20,7 @@ import { HTML_OPTIONS, highlightFences } from "./highlight";
 import { contextOf, newContext } from "./plugins/context";
 import { images } from "./plugins/images";
 import { headings } from "./plugins/headings";
-import { finish } from "./plugins/links";
+import { finish, outboundLinks } from "./plugins/links";
 import { mentions } from "./plugins/mentions";
 import { quotes } from "./plugins/quotes";
 import { bareVideoTimes, videoTimeLines } from "./plugins/video-time";
@@ -70,6 +70,7 @@ const sanitizedPasses = [
   [mentions],
   [images],
   [finish],
+  [outboundLinks],
   [headings],
   [highlightFences],
   [videoTimeLines],

@@ -88,6 +88,18 @@ export interface FoundImage {
   alt: string;
 }
 
+/**
+ * A link that leaves the site (what gets rel="nofollow"): a written link or URL, or a foreign image shown as a link.
+ * Forums limit how many a new member may post (spam), not counting what sits inside a quote of someone else's text.
+ */
+export interface FoundLink {
+  href: string;
+  /** a foreign image, shown as a link ("image: alt") */
+  image: boolean;
+  /** inside a quote (`blockquote.quote`) */
+  quoted: boolean;
+}
+
 /** What a text links to, in order of appearance, for backlinks and notifications; and its headings. */
 export interface Found {
   wikiLinks: FoundWikiLink[];
@@ -97,6 +109,8 @@ export interface Found {
   headings: FoundHeading[];
   /** site images only: foreign ones are links, dropped ones are gone */
   images: FoundImage[];
+  /** links to other sites, foreign images among them */
+  links: FoundLink[];
 }
 
 export interface Rendered {

@@ -61,6 +61,19 @@ describe("video-time links", () => {
     expect(r.found.images).toEqual([{ src: "/media/abc/Cat.png", alt: "a cat" }]);
   });
 
+  it("lists the links that leave the site, foreign images and quoted links marked, not the site's own", () => {
+    const r = renderMarkdown(
+      "[a](https://a.example) <https://b.example/x> ![pic](https://c.example/p.png) [here](/wiki/Home) @alice [[Page]]\n\n> [!quote @alice](/forum/t/1#p2)\n> see https://d.example\n",
+      options,
+    );
+    expect(r.found.links).toEqual([
+      { href: "https://a.example", image: false, quoted: false },
+      { href: "https://b.example/x", image: false, quoted: false },
+      { href: "https://c.example/p.png", image: true, quoted: false },
+      { href: "https://d.example", image: false, quoted: true },
+    ]);
+  });
+
   it("leaves short forms as text when the text belongs to no lesson", () => {
     expect(renderMarkdown("at @4:40", options).html).toBe("<p>at @4:40</p>");
   });

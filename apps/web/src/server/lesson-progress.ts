@@ -1,6 +1,7 @@
 import type { PrismaClient } from "@course/db";
 import { getCourse } from "./content";
 import { badRequest, notFound } from "./errors";
+import { recordVisit } from "./forum/trust";
 import { maxPositionFor, recordLessonOpened, saveLessonPosition } from "./progress";
 
 // Writes of lesson progress, checked against the course (server only; ./progress is shared with the browser).
@@ -12,10 +13,12 @@ async function lessonOrThrow(slug: string) {
   return lesson;
 }
 
-/** Records that the student opened an existing lesson's page. */
+/** Records that the student opened an existing lesson's page; a visit that counts for their forum trust level. */
 export async function openLesson(prisma: PrismaClient, userId: string, slug: string) {
   await lessonOrThrow(slug);
-  return recordLessonOpened(prisma, userId, slug);
+  const opened = await recordLessonOpened(prisma, userId, slug);
+  await recordVisit(prisma, userId);
+  return opened;
 }
 
 /** Saves the playback position of an existing lesson, refusing one past the end of its video. */

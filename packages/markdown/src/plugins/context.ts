@@ -12,7 +12,7 @@ export interface RenderContext {
 }
 
 export function newContext(options: RenderOptions): RenderContext {
-  return { options, found: { wikiLinks: [], mentions: [], videoTimes: [], quotes: [], headings: [], images: [] }, videoTimeLinks: new Map() };
+  return { options, found: { wikiLinks: [], mentions: [], videoTimes: [], quotes: [], headings: [], images: [], links: [] }, videoTimeLinks: new Map() };
 }
 
 export function contextOf(file: VFile): RenderContext {

@@ -2,7 +2,7 @@
 // window.opener, no referrer, no ranking credit for user-written links); headings move down options.headingOffset
 // levels; a checkbox survives only as a GFM task list item's; code-fence language classes are kept only when they
 // are plain names (the language string is untrusted).
-import type { Root } from "hast";
+import type { Nodes, Root } from "hast";
 import type { VFile } from "vfile";
 import { hasClass, replaceElements } from "../hast";
 import { isSameSiteUrl } from "../urls";
@@ -35,5 +35,26 @@ export function finish() {
       if (Array.isArray(el.properties.className) && el.properties.className.length === 0) delete el.properties.className;
       return undefined;
     });
+  };
+}
+
+/**
+ * Lists the links that leave the site (found.links), in document order, after finish() marked them: what a forum
+ * counts against a new member's link and image limits. Links inside a quote are marked, since quoting someone else's
+ * post should not count their links against the quoter.
+ */
+export function outboundLinks() {
+  return (tree: Root, file: VFile) => {
+    const { found } = contextOf(file);
+    const stack: [Nodes, boolean][] = [[tree, false]];
+    while (stack.length) {
+      const [node, quoted] = stack.pop()!;
+      if (node.type === "element" && node.tagName === "a" && typeof node.properties.href === "string" && !isSameSiteUrl(node.properties.href)) {
+        found.links.push({ href: node.properties.href, image: hasClass(node, "external-image"), quoted });
+      }
+      if (!("children" in node)) continue;
+      const inQuote = quoted || (node.type === "element" && node.tagName === "blockquote" && hasClass(node, "quote"));
+      for (let i = node.children.length - 1; i >= 0; i--) stack.push([node.children[i]!, inQuote]);
+    }
   };
 }

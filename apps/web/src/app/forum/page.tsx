@@ -6,6 +6,8 @@ import styles from "~/components/forum/forum.module.css";
 import { withQuery } from "~/lib/routes";
 import { getCurrentUser } from "~/server/auth/session";
 import { getDb } from "~/server/db";
+import { pendingReviewCount } from "~/server/forum/flags";
+import { isModerator } from "~/server/forum/permissions";
 import { categoriesOverview, listTopics } from "~/server/forum/read";
 
 export const metadata: Metadata = { title: "Forum" };
@@ -17,6 +19,7 @@ export default async function ForumIndex() {
   const user = await getCurrentUser();
   const viewer = { id: user?.id ?? null, role: user?.role ?? null };
   const [categories, latest] = await Promise.all([categoriesOverview(prisma, viewer), listTopics(prisma, { limit: 20 }, viewer)]);
+  const pendingReview = isModerator(user?.role) ? await pendingReviewCount(prisma) : null;
   return (
     <div className={styles.layout}>
       <h1>Forum</h1>
@@ -31,6 +34,12 @@ export default async function ForumIndex() {
           <Link href={withQuery("/signin", { callbackUrl: "/forum" })}>Sign in</Link> to start a topic or reply.
         </p>
       )}
+      {pendingReview !== null ? (
+        <p data-testid="review-queue-link">
+          <Link href="/forum/review">Review queue</Link>: {pendingReview === 0 ? "nothing waits" : `${pendingReview} flagged ${pendingReview === 1 ? "post waits" : "posts wait"}`} for
+          a moderator.
+        </p>
+      ) : null}
       <h2>Categories</h2>
       <CategoryList categories={categories} />
       <h2>Latest</h2>

@@ -9,9 +9,11 @@ const LINKS: { href: Route; label: string }[] = [
   { href: "/admin/users", label: "Users" },
   { href: "/admin/runners", label: "Runners" },
   { href: "/admin/jobs", label: "Jobs" },
+  { href: "/admin/moderation-log", label: "Moderation log" },
+  { href: "/forum/review", label: "Review queue" },
 ];
 
-/** The admin pages' own navigation (shared by /admin/users, /admin/runners and /admin/jobs). */
+/** The admin pages' own navigation (users, runners, jobs, the moderation log, and the forum's review queue). */
 export function AdminNav() {
   const pathname = usePathname();
   return (

@@ -3,6 +3,7 @@
 import { useMutation } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState, type ReactNode } from "react";
+import { FlagButton, HideButton } from "~/components/forum-moderation/flag-button";
 import { formatUtc } from "~/lib/format";
 import type { PostView } from "~/server/forum/read";
 import { useTRPC, useTRPCClient } from "~/trpc/react";
@@ -141,6 +142,8 @@ export function ForumPost({ post, topicUrl, category, target, canReply, onReply,
               Restore
             </button>
           ) : null}
+          {post.can.flag ? <FlagButton postId={post.id} postNumber={post.number} onHidden={() => void reload()} /> : null}
+          {post.can.hide ? <HideButton postId={post.id} postNumber={post.number} hidden={post.hidden} onChanged={() => void reload()} /> : null}
           {post.replyCount > 0 ? <span className={styles.muted}>{post.replyCount === 1 ? "1 reply" : `${post.replyCount} replies`}</span> : null}
           {extraActions}
         </div>

@@ -8,6 +8,7 @@ import { clientAddress } from "./client-address";
 import { endAllSessions, SESSION_VERSION_CLAIM, type SessionUser } from "./session-version";
 import { logFirstAdminLine } from "./log";
 import { authSecret } from "./secret";
+import { suspensionMessage } from "./suspension";
 import { authenticate, userForGitHub } from "./users";
 
 
@@ -53,6 +54,8 @@ export function authOptions(): NextAuthOptions {
           { accountId: account.providerAccountId, email: profile?.email ?? user.email, name: profile?.name ?? user.name },
           logFirstAdminLine,
         );
+        const suspended = suspensionMessage(await prisma.user.findUniqueOrThrow({ where: { id: ours.id }, select: { suspendedUntil: true, suspendReason: true } }));
+        if (suspended) return `/signin?error=${encodeURIComponent(suspended)}`;
         // Carry our id to the jwt callback instead of GitHub's.
         user.id = ours.id;
         return true;

@@ -7,6 +7,7 @@ import { getDb } from "../db";
 import { authOptions } from "./options";
 import { hasRole } from "./roles";
 import type { SessionUser } from "./session-version";
+import { suspensionMessage } from "./suspension";
 import type { PublicUser } from "./users";
 
 /** The signed-in user as the database has them now (fresh role), or null. */
@@ -24,10 +25,11 @@ export async function getCurrentUser(): Promise<PublicUser | null> {
   const { prisma } = await getDb();
   const user = await prisma.user.findUnique({
     where: { id: claims.id },
-    select: { id: true, email: true, name: true, role: true, sessionVersion: true },
+    select: { id: true, email: true, name: true, role: true, sessionVersion: true, trustLevel: true, suspendedUntil: true, suspendReason: true },
   });
   if (!user || user.sessionVersion !== claims.sessionVersion) return null;
-  return { id: user.id, email: user.email, name: user.name, role: user.role };
+  if (suspensionMessage(user)) return null;
+  return { id: user.id, email: user.email, name: user.name, role: user.role, trustLevel: user.trustLevel };
 }
 
 /** For pages: sends anonymous visitors to sign in, and answers 403 to a signed-in user without the role. */

@@ -11,6 +11,7 @@ import {
   type RateLimitPolicy,
 } from "./rate-limit";
 import { badRequest, DomainError } from "../errors";
+import { suspensionMessage } from "./suspension";
 
 export const signUpInput = z.object({
   email: z.email({ message: "Enter a valid email address." }).max(254).transform((e) => e.trim().toLowerCase()),
@@ -34,6 +35,8 @@ export interface PublicUser {
   email: string;
   name: string | null;
   role: Role;
+  /** forum trust level 0-4, where the session check read it (absent: treat as 0) */
+  trustLevel?: number;
 }
 
 const publicFields = { id: true, email: true, name: true, role: true } as const;
@@ -113,13 +116,16 @@ export async function authenticate(
   const { emailKey, ipKey } = signInKeys(email, credentials.ip);
   const keys = ipKey ? [emailKey, ipKey] : [emailKey];
   await assertNotRateLimited(prisma, keys, policy);
-  const user = await prisma.user.findUnique({ where: { email }, select: { ...publicFields, passwordHash: true } });
+  const user = await prisma.user.findUnique({ where: { email }, select: { ...publicFields, passwordHash: true, suspendedUntil: true, suspendReason: true } });
   const ok = await verifyPassword(credentials.password, user?.passwordHash ?? (await dummyPasswordHash()));
   if (!user || !user.passwordHash || !ok) {
     await recordFailedSignIn(prisma, keys, policy);
     throw new Error(WRONG_CREDENTIALS);
   }
   await clearFailedSignIns(prisma, emailKey);
+  // Only after the password is right: the suspension is the account holder's business, not a guesser's.
+  const suspended = suspensionMessage(user);
+  if (suspended) throw new Error(suspended);
   return { id: user.id, email: user.email, name: user.name, role: user.role };
 }
 
@@ -167,7 +173,7 @@ export function listUsers(prisma: PrismaClient, search?: string) {
       ? { OR: [{ email: { contains: search, mode: "insensitive" } }, { name: { contains: search, mode: "insensitive" } }] }
       : undefined,
     orderBy: { createdAt: "asc" },
-    select: { id: true, email: true, name: true, role: true, createdAt: true },
+    select: { id: true, email: true, name: true, role: true, createdAt: true, trustLevel: true, silencedUntil: true, suspendedUntil: true },
     take: 500,
   });
 }

@@ -1,6 +1,8 @@
 import type { Prisma, PrismaClient, Role } from "@course/db";
 import { hasRole } from "../auth/roles";
 import { DomainError } from "../errors";
+import { assertMayWrite } from "./limits";
+import { canEditWikiPost } from "./trust";
 
 /**
  * Who may do what in the forum, in one module: the write paths call these, and the checks of trust levels and rate
@@ -14,10 +16,11 @@ export interface ForumActor {
   role: Role;
 }
 
-/** Someone reading: `id` and `role` null for an anonymous visitor. */
+/** Someone reading: `id` and `role` null for an anonymous visitor. `trustLevel`: their forum trust level (0 if absent). */
 export interface ForumViewer {
   id: string | null;
   role: Role | null;
+  trustLevel?: number | null;
 }
 
 type Db = PrismaClient | Prisma.TransactionClient;
@@ -27,13 +30,8 @@ export function isModerator(role: Role | null | undefined): boolean {
   return role !== null && role !== undefined && hasRole(role, "grader");
 }
 
-/**
- * May this user edit a wiki post (the first post of a lesson thread) they did not write? For now everyone signed in;
- * trust levels (issue 12, item 5: "any member from trust level 1") will decide here.
- */
-export function canEditWikiPost(user: { id: string | null; role: Role | null }): boolean {
-  return user.id !== null && user.role !== null;
-}
+/** May this user edit a wiki post (the first post of a lesson thread) they did not write? From trust level 1 (trust.ts). */
+export { canEditWikiPost };
 
 /** May the viewer edit this post (its text, through a new revision)? */
 export function canEditPost(
@@ -70,13 +68,13 @@ export function canReply(viewer: ForumViewer, topic: { closedAt: Date | null; ar
 export type WriteAction = "create-topic" | "reply" | "edit";
 
 /**
- * Every forum write passes here first, in its transaction: a silenced member may not post. Trust levels and rate
- * limits (issue 12, item 5) add their checks to this function; each refusal is a DomainError with a clear message.
+ * Every forum write passes here first, before its text is rendered: a silenced or suspended member may not write.
+ * Trust levels and rate limits are checked by checkPostAllowed (limits.ts) inside the write's transaction.
  */
 export async function checkWrite(db: Db, actor: ForumActor, _write: { action: WriteAction; body: string; topicId?: string }): Promise<void> {
-  const user = await db.user.findUnique({ where: { id: actor.id }, select: { silencedUntil: true, silenceReason: true } });
+  const user = await db.user.findUnique({ where: { id: actor.id }, select: { silencedUntil: true, silenceReason: true, suspendedUntil: true, suspendReason: true } });
   if (!user) throw new DomainError("UNAUTHORIZED", "Sign in first.");
-  if (user.silencedUntil && user.silencedUntil.getTime() > Date.now()) {
-    throw new DomainError("FORBIDDEN", `You are silenced until ${user.silencedUntil.toISOString().slice(0, 16).replace("T", " ")} UTC and may not post.${user.silenceReason ? ` Reason: ${user.silenceReason}` : ""}`);
-  }
+  // The cheap early refusal, before the text is rendered; checkPostAllowed (limits.ts) runs the whole check in the
+  // write's transaction.
+  assertMayWrite(user, new Date());
 }

@@ -5,6 +5,7 @@ import { MAX_SUMMARY_CHARS, REVISION_TRANSACTION, saveRevisionIn } from "../revi
 import { htmlToText } from "../wiki/render";
 import { cookPost, type Cooked } from "./cook";
 import { deleteDraft, draftKey } from "./drafts";
+import { checkPostAllowed } from "./limits";
 import { logModeration } from "./moderation-log";
 import { postPath } from "./paths";
 import { canDeletePost, canEditPost, canReply, canRestorePost, checkWrite, isModerator, type ForumActor } from "./permissions";
@@ -12,6 +13,7 @@ import { syncPostSearch } from "./search";
 import { unsolveIfAnswerIn } from "./solved";
 import { deleteTopic, restoreTopic } from "./topics";
 import { mentionedUserIds, notifyEditedPostIn, notifyNewPostIn } from "./tracking";
+import { recordVisit, WIKI_EDIT_TRUST_LEVEL } from "./trust";
 import { ensureUsername } from "./users";
 
 /**
@@ -139,6 +141,8 @@ export async function insertPostIn(tx: Tx, input: InsertPostInput) {
       create: { userId, postCount: 1, topicCount: first ? 1 : 0 },
       update: { postCount: { increment: 1 }, ...(first ? { topicCount: { increment: 1 } } : {}) },
     });
+    // Writing is a visit, and may earn the next trust level.
+    await recordVisit(tx, userId, at);
     // Mentioned and quoted members, the author of the post answered, and watchers: each told once (tracking.ts).
     await notifyNewPostIn(tx, {
       topic: { ...updated, authorId: topic.authorId },
@@ -177,6 +181,7 @@ export async function replyToTopic(prisma: PrismaClient, input: { topicId: strin
   await ensureUsername(prisma, input.author.id);
   const cooked = await cookPost(prisma, body, { lessonSlug: topic.category.lessonSlug });
   const post = await prisma.$transaction(async (tx) => {
+    await checkPostAllowed(tx, input.author, { kind: "reply", topicId: input.topicId, raw: body, rendered: cooked });
     const inserted = await insertPostIn(tx, { topicId: input.topicId, author: input.author, body, cooked, replyToNumber: input.replyToNumber ?? null });
     await deleteDraft(tx, { userId: input.author.id, key: draftKey.reply(input.topicId) });
     return inserted;
@@ -218,10 +223,18 @@ export async function editPost(prisma: PrismaClient, input: { postId: string; bo
   const summary = (input.summary ?? "").trim();
   if (summary.length > MAX_SUMMARY_CHARS) throw new DomainError("BAD_REQUEST", `A summary may hold at most ${MAX_SUMMARY_CHARS} characters.`);
   const post = await postRow(prisma, input.postId);
-  const viewer = { id: input.actor.id, role: input.actor.role };
+  const trustLevel = (await prisma.user.findUnique({ where: { id: input.actor.id }, select: { trustLevel: true } }))?.trustLevel ?? 0;
+  const viewer = { id: input.actor.id, role: input.actor.role, trustLevel };
   if ((post.deletedAt || post.topic.deletedAt) && !isModerator(input.actor.role)) throw new DomainError("NOT_FOUND", "There is no such post.");
   if (!canEditPost(viewer, post, post.topic)) {
-    throw new DomainError("FORBIDDEN", post.topic.archivedAt ? "This topic is archived: its posts can no longer be edited." : "Only the post's author and moderators may edit it.");
+    throw new DomainError(
+      "FORBIDDEN",
+      post.topic.archivedAt
+        ? "This topic is archived: its posts can no longer be edited."
+        : post.wiki && post.authorId !== input.actor.id && !post.deletedAt
+          ? `Wiki posts can be edited by members from trust level ${WIKI_EDIT_TRUST_LEVEL}: read and take part a little longer to get there.`
+          : "Only the post's author and moderators may edit it.",
+    );
   }
   await checkWrite(prisma, input.actor, { action: "edit", body, topicId: post.topic.id });
   await ensureUsername(prisma, input.actor.id);
@@ -229,6 +242,7 @@ export async function editPost(prisma: PrismaClient, input: { postId: string; bo
   let cooked = await cookPost(prisma, body, { lessonSlug });
   const url = postPath(post.topic, post.number);
   return prisma.$transaction(async (tx): Promise<EditPostResult> => {
+    await checkPostAllowed(tx, input.actor, { kind: "edit", topicId: post.topic.id, raw: body, rendered: cooked });
     const at = new Date();
     const result = await saveRevisionIn(tx, { documentId: post.document.id, baseNumber: input.baseRevision, body, authorId: input.actor.id, summary, createdAt: at });
     if (result.status === "conflict") {

@@ -5,6 +5,7 @@ import { htmlToText } from "../wiki/render";
 import { categoryPath, postPath, topicPath } from "./paths";
 import { canDeletePost, canEditPost, canReply, canRestorePost, isModerator, type ForumViewer } from "./permissions";
 import { UNSOLVED_TOPICS } from "./solved";
+import { canFlag } from "./trust";
 import { displayName } from "./users";
 
 /**
@@ -44,7 +45,8 @@ export interface PostView {
   hiddenReason: string;
   likeCount: number;
   replyCount: number;
-  can: { edit: boolean; delete: boolean; restore: boolean };
+  /** flag: the viewer may flag it (trust level 1 and up, not their own, shown to everyone); hide: a moderator hides or shows it */
+  can: { edit: boolean; delete: boolean; restore: boolean; flag: boolean; hide: boolean };
 }
 
 export interface TopicView {
@@ -179,7 +181,13 @@ function postView(post: PostRow, topic: TopicFacts, viewer: ForumViewer): PostVi
     hiddenReason: showText ? post.hiddenReason : "",
     likeCount: post.likeCount,
     replyCount: post.replyCount,
-    can: { edit: canEditPost(viewer, post, topic), delete: canDeletePost(viewer, post, topic), restore: canRestorePost(viewer, post) },
+    can: {
+      edit: canEditPost(viewer, post, topic),
+      delete: canDeletePost(viewer, post, topic),
+      restore: canRestorePost(viewer, post),
+      flag: canFlag(viewer) && !own && post.kind === "regular" && !post.deletedAt && !post.hiddenAt,
+      hide: isModerator(viewer.role) && post.kind === "regular" && !post.deletedAt,
+    },
   };
 }
 

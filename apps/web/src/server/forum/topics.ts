@@ -5,6 +5,7 @@ import { cookPost } from "./cook";
 import { draftKey } from "./drafts";
 import { logModeration } from "./moderation-log";
 import { topicPath, slugify } from "./paths";
+import { checkPostAllowed } from "./limits";
 import { checkWrite, isModerator, type ForumActor } from "./permissions";
 import { insertPostIn, postBody, type PostAuthor } from "./posts";
 import { syncTopicSearch } from "./search";
@@ -74,6 +75,7 @@ export async function createTopic(prisma: PrismaClient, input: { categorySlug: s
   await ensureUsername(prisma, input.author.id);
   const cooked = await cookPost(prisma, body, { lessonSlug: category.lessonSlug });
   return prisma.$transaction(async (tx) => {
+    await checkPostAllowed(tx, input.author, { kind: "topic", raw: body, rendered: cooked });
     const created = await createTopicIn(tx, { categoryId: category.id, title, body, cooked, author: input.author });
     await tx.forumDraft.deleteMany({ where: { userId: input.author.id, key: { in: [draftKey.newTopic(), draftKey.newTopic(category.slug)] } } });
     return created;

@@ -4,6 +4,7 @@ import { DomainError } from "../errors";
 const submissionPage = z.string().regex(/^\/homework\/submissions\/[^/\s]+$/, "This kind links to the student's submission page, /homework/submissions/<id>.");
 const wikiPage = z.string().regex(/^\/wiki\/[^\s]+$/, "This kind links to a wiki page, /wiki/<Title>.");
 const forumPost = z.string().regex(/^\/forum\/t\/[^\s]+$/, "This kind links to a forum post, /forum/t/<id>/<slug>?post=<n>#p<n>.");
+const forumPage = z.string().regex(/^\/forum(\/[^\s]*)?$/, "This kind links to a forum page, /forum/...");
 const gradingPage = z.string().regex(/^\/grading\/submissions\/[^/\s]+$/, "This kind links to the submission's grading page, /grading/submissions/<id>.");
 
 /** What every notification shows: a one-line title, a short body (longer text is cut), and where it leads. */
@@ -120,6 +121,14 @@ export const NOTIFICATION_KINDS = {
     defaults: { inApp: true, email: false },
     mandatory: false,
     data: payload(forumPost),
+  },
+  "forum-moderation": {
+    label: "Forum moderation",
+    description: "Flags or a moderator hid or removed one of your posts, or a moderator silenced you (with the reason).",
+    audience: "student",
+    defaults: { inApp: true, email: true },
+    mandatory: true,
+    data: payload(forumPage),
   },
 } as const satisfies Record<string, KindSpec>;
 

@@ -4,6 +4,7 @@ import { adminRouter } from "./routers/admin";
 import { authRouter } from "./routers/auth";
 import { forumRouter } from "./routers/forum";
 import { forumConversationRouter } from "./routers/forum-conversation";
+import { forumModerationRouter } from "./routers/forum-moderation";
 import { gradingRouter } from "./routers/grading";
 import { homeworkRouter } from "./routers/homework";
 import { leaderboardRouter } from "./routers/leaderboard";
@@ -29,6 +30,7 @@ export const appRouter = createTRPCRouter({
   lessonWiki: lessonWikiRouter,
   forum: forumRouter,
   forumConversation: forumConversationRouter,
+  forumModeration: forumModerationRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { AdminNav } from "~/components/admin/admin-nav";
 import { requireUser } from "~/server/auth/session";
 import { listUsers } from "~/server/auth/users";
@@ -11,6 +12,7 @@ export const metadata: Metadata = { title: "Users" };
 export default async function AdminUsersPage() {
   const me = await requireUser("admin", "/admin/users");
   const users = await listUsers((await getDb()).prisma);
+  const now = new Date();
   return (
     <div className="stack">
       <AdminNav />
@@ -18,7 +20,8 @@ export default async function AdminUsersPage() {
         <h1>Users and roles</h1>
         <p className="lead">
           Students follow lessons and submit homework; graders also review submissions; admins also manage the site. The
-          same change from a terminal: <code>npm run admin -- grant &lt;email&gt; &lt;role&gt;</code>.
+          same change from a terminal: <code>npm run admin -- grant &lt;email&gt; &lt;role&gt;</code>. Open an account for its forum
+          trust level, silence and suspension, flags and moderation history.
         </p>
       </div>
       <div className="card" style={{ overflowX: "auto" }}>
@@ -29,16 +32,23 @@ export default async function AdminUsersPage() {
               <th scope="col">Name</th>
               <th scope="col">Joined</th>
               <th scope="col">Role</th>
+              <th scope="col">Forum</th>
             </tr>
           </thead>
           <tbody>
             {users.map((user) => (
               <tr key={user.id}>
-                <td>{user.email}</td>
+                <td>
+                  <Link href={`/admin/users/${user.id}`}>{user.email}</Link>
+                </td>
                 <td>{user.name ?? "—"}</td>
                 <td>{formatUtc(user.createdAt, "day")}</td>
                 <td>
                   <RoleSelect email={user.email} role={user.role} self={user.id === me.id} />
+                </td>
+                <td>
+                  trust level {user.trustLevel}
+                  {user.suspendedUntil && user.suspendedUntil > now ? " · suspended" : user.silencedUntil && user.silencedUntil > now ? " · silenced" : ""}
                 </td>
               </tr>
             ))}

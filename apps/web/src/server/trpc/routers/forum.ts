@@ -37,7 +37,7 @@ const title = z.string().max(MAX_TITLE_CHARS + 50);
 const reason = z.string().max(MAX_SUMMARY_CHARS).default("");
 const categorySlug = z.string().regex(SLUG, "Expected a category slug like general.").max(100);
 
-const viewer = (user: PublicUser | null): ForumViewer => ({ id: user?.id ?? null, role: user?.role ?? null });
+const viewer = (user: PublicUser | null): ForumViewer => ({ id: user?.id ?? null, role: user?.role ?? null, trustLevel: user?.trustLevel ?? 0 });
 const actor = (user: PublicUser): ForumActor => ({ id: user.id, name: user.name ?? user.email.split("@")[0]!, role: user.role });
 
 /** Exactly one of after, before, around or date says where the window is. */

@@ -34,7 +34,7 @@ export default async function PostHistoryPage({ params, searchParams }: { params
   const query = await searchParams;
   const prisma = (await getDb()).prisma;
   const user = await getCurrentUser();
-  const viewer = { id: user?.id ?? null, role: user?.role ?? null };
+  const viewer = { id: user?.id ?? null, role: user?.role ?? null, trustLevel: user?.trustLevel ?? 0 };
   const history = await orNotFound(postHistory(prisma, id, viewer));
   const latest = history.revisions[0]?.number ?? 0;
   const to = int(query.to) ?? latest;

@@ -27,7 +27,7 @@ const postParam = (v: string | string[] | undefined) => {
 
 async function load(id: string, post?: number) {
   const user = await getCurrentUser();
-  const viewer = { id: user?.id ?? null, role: user?.role ?? null };
+  const viewer = { id: user?.id ?? null, role: user?.role ?? null, trustLevel: user?.trustLevel ?? 0 };
   try {
     const prisma = (await getDb()).prisma;
     // Without `?post=`, a reader who has been here opens at their first unread post.
