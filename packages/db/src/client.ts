@@ -20,6 +20,12 @@ export interface Database {
   /** Runs `fn` with one raw connection (PGlite has only one; PostgreSQL lends one from the pool). */
   withSql<T>(fn: (sql: SqlRunner) => Promise<T>): Promise<T>;
   migrate(migrationsDir?: string, log?: (line: string) => void): Promise<MigrationResult>;
+  /**
+   * LISTENs on `channel`: `onMessage` gets the payload of every NOTIFY on it, from any process (PostgreSQL: on a
+   * connection of its own, opened again when it drops; then `onMessage(null)` says messages may have been missed).
+   * Resolves once listening, with a function that stops.
+   */
+  listen(channel: string, onMessage: (payload: string | null) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -66,7 +72,13 @@ async function openPGlite(config: Extract<DatabaseConfig, { kind: "pglite" }>): 
     queue = run.catch(() => undefined);
     return run;
   };
-  return database(config, prisma, withSql, async () => {
+  const listen = async (channel: string, onMessage: (payload: string | null) => void) => {
+    const stop = await client.listen(channel, (payload) => onMessage(payload));
+    return async () => {
+      if (!client.closed) await stop();
+    };
+  };
+  return database(config, prisma, withSql, listen, async () => {
     await client.close();
     release();
   });
@@ -83,13 +95,53 @@ function openPostgres(config: Extract<DatabaseConfig, { kind: "postgresql" }>): 
       client.release();
     }
   };
-  return database(config, prisma, withSql, () => pool.end());
+  return database(config, prisma, withSql, (channel, onMessage) => listenPostgres(config.url, channel, onMessage), () => pool.end());
+}
+
+/** A connection of its own that LISTENs, opened again a second after it drops (the pool's connections come and go). */
+async function listenPostgres(url: string, channel: string, onMessage: (payload: string | null) => void): Promise<() => Promise<void>> {
+  let stopped = false;
+  let client: pg.Client | null = null;
+  let retry: NodeJS.Timeout | null = null;
+  const reconnect = () => {
+    retry = setTimeout(() => {
+      retry = null;
+      if (!stopped) connect().then(() => onMessage(null), reconnect);
+    }, 1000);
+  };
+  const connect = async (): Promise<void> => {
+    const c = new pg.Client({ connectionString: url });
+    c.on("notification", (message) => {
+      if (message.channel === channel) onMessage(message.payload ?? "");
+    });
+    c.on("error", () => undefined); // "end" follows, and reconnects
+    c.on("end", () => {
+      if (stopped || client !== c) return;
+      client = null;
+      reconnect();
+    });
+    try {
+      await c.connect();
+      await c.query(`LISTEN "${channel.replace(/"/g, '""')}"`);
+    } catch (error) {
+      await c.end().catch(() => undefined);
+      throw error;
+    }
+    client = c;
+  };
+  await connect();
+  return async () => {
+    stopped = true;
+    if (retry) clearTimeout(retry);
+    await client?.end();
+  };
 }
 
 function database(
   config: DatabaseConfig,
   prisma: PrismaClient,
   withSql: Database["withSql"],
+  listen: Database["listen"],
   closeDriver: () => Promise<void>,
 ): Database {
   return {
@@ -97,6 +149,7 @@ function database(
     config,
     description: describeDatabase(config),
     withSql,
+    listen,
     migrate: (dir = defaultMigrationsDir(), log) => withSql((s) => applyMigrations(s, dir, log)),
     async close() {
       await prisma.$disconnect();

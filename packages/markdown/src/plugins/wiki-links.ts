@@ -33,7 +33,8 @@ function wikiLink(ctx: RenderContext, target: string, label: string | undefined)
   }
   const className = resolved.exists ? ["wiki-link"] : ["wiki-link", "wiki-link-missing"];
   const properties = resolved.exists ? { href: url, className } : { href: url, className, title: `${title} (page does not exist)` };
-  return [h("a", properties, [text(label?.trim() || title)])];
+  // `[[:Category:Name]]`: MediaWiki's leading colon links to a namespaced page instead of acting on it; not shown.
+  return [h("a", properties, [text(label?.trim() || title.replace(/^:\s*/, ""))])];
 }
 
 export function wikiLinks() {

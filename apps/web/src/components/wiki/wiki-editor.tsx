@@ -78,9 +78,9 @@ export function WikiEditor({ title, pageKey, path, baseRevision: initialBase, bo
   // Live preview, a moment after typing stops.
   const { mutate: renderPreview } = preview;
   useEffect(() => {
-    const timer = setTimeout(() => renderPreview({ body: text }, { onSuccess: (r) => setPreviewHtml(r.html) }), 400);
+    const timer = setTimeout(() => renderPreview({ body: text, title }, { onSuccess: (r) => setPreviewHtml(r.html) }), 400);
     return () => clearTimeout(timer);
-  }, [text, renderPreview]);
+  }, [text, title, renderPreview]);
 
   useEffect(() => {
     const at = pendingCaret.current;
