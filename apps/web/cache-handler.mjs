@@ -45,9 +45,14 @@ export async function contentVersion() {
   return version.pending;
 }
 
-const entries = new Map(); // key -> { value, lastModified, cacheControl, version, tags }
-const atMiss = new Map(); // key -> { version, at }: the content version and the time when a render for it began
-const invalidatedAt = new Map(); // tag (or "prefix*") -> when pages carrying it were last dropped
+// One cache per process, whichever copy of this module is running: Next loads it for page rendering and bundles
+// another copy into the proxy (src/proxy.ts), so its state lives on the process's global object.
+const state = (globalThis[Symbol.for("course.pageCache.state")] ??= {
+  entries: new Map(), // key -> { value, lastModified, cacheControl, version, tags }
+  atMiss: new Map(), // key -> { version, at }: the content version and the time when a render for it began
+  invalidatedAt: new Map(), // tag (or "prefix*") -> when pages carrying it were last dropped
+});
+const { entries, atMiss, invalidatedAt } = state;
 /** How long a drop is remembered: a render that began before it and ends later is not stored (it read old data). */
 const REMEMBER_DROPS_MS = 60_000;
 

@@ -241,6 +241,8 @@ const PAGES: Record<string, "public" | "student" | "grader" | "admin"> = {
   // anonymous visitors to sign in instead of calling wiki.watchlist.
   "wiki/page.tsx": "public",
   "wiki/[...title]/page.tsx": "public",
+  // anonymous readers' cached view of a page (next.config.ts rewrites to it); reads as an anonymous visitor only
+  "wiki-view/[...title]/page.tsx": "public",
   "account/page.tsx": "student",
   "notifications/page.tsx": "student",
   "homework/submissions/[id]/page.tsx": "student",
