@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-// @ts-expect-error -- plain JavaScript that Next.js loads as it is (no types)
 import CoursePageCache from "../cache-handler.mjs";
 import { ALL_WIKI_VIEWS, invalidateCachedPages, wikiViewTag } from "~/server/page-cache";
 
@@ -20,7 +19,7 @@ async function render(cache: Handler, key: string, tags: string[], during?: () =
 
 describe("the page cache's drops", () => {
   it("drops the pages carrying a changed tag, by prefix too, and keeps the others", async () => {
-    const cache = new CoursePageCache() as Handler;
+    const cache = new CoursePageCache() as unknown as Handler;
     const a = wikiViewTag("Page_A");
     const b = wikiViewTag("Page_B");
     await render(cache, "/wiki-view/Page_A", ["_N_T_/layout", a]);
@@ -33,7 +32,7 @@ describe("the page cache's drops", () => {
     expect(await cache.get("/wiki-view/Page_B")).not.toBeNull();
 
     // a second copy of the module (Next bundles one into other server code) shares the entries
-    const other = new CoursePageCache() as Handler;
+    const other = new CoursePageCache() as unknown as Handler;
     expect(await other.get("/wiki-view/Page_B")).not.toBeNull();
 
     invalidateCachedPages([ALL_WIKI_VIEWS]);
@@ -42,7 +41,7 @@ describe("the page cache's drops", () => {
   });
 
   it("does not store a render that began before a drop of what it shows (it read the old data)", async () => {
-    const cache = new CoursePageCache() as Handler;
+    const cache = new CoursePageCache() as unknown as Handler;
     const c = wikiViewTag("Page_C");
     await new Promise((r) => setTimeout(r, 5));
     await render(cache, "/wiki-view/Page_C", [c], () => invalidateCachedPages([c]));

@@ -68,7 +68,7 @@ function dropEmptyParagraphs(tree: Root) {
       }
       kept.push(child);
     }
-    if (kept.length !== parent.children.length) parent.children = kept as typeof parent.children;
+    if (kept.length !== parent.children.length) parent.children = kept;
     for (const child of parent.children) if (child.type === "element") stack.push(child);
   }
 }
