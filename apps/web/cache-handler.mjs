@@ -45,10 +45,41 @@ export async function contentVersion() {
   return version.pending;
 }
 
-const entries = new Map(); // key -> { value, lastModified, cacheControl, version, tags }
-const versionAtMiss = new Map(); // key -> content version when a render for it began
+// One cache per process, whichever copy of this module is running: Next loads it for page rendering and bundles
+// another copy into the proxy (src/proxy.ts), so its state lives on the process's global object.
+const state = (globalThis[Symbol.for("course.pageCache.state")] ??= {
+  entries: new Map(), // key -> { value, lastModified, cacheControl, version, tags }
+  atMiss: new Map(), // key -> { version, at }: the content version and the time when a render for it began
+  invalidatedAt: new Map(), // tag (or "prefix*") -> when pages carrying it were last dropped
+});
+const { entries, atMiss, invalidatedAt } = state;
+/** How long a drop is remembered: a render that began before it and ends later is not stored (it read old data). */
+const REMEMBER_DROPS_MS = 60_000;
 
-const tagsOf = (value) => String(value?.headers?.["x-next-cache-tags"] ?? "").split(",").filter(Boolean);
+const tagsOf = (value, ctx) => [...new Set([...String(value?.headers?.["x-next-cache-tags"] ?? "").split(","), ...(ctx?.tags ?? [])].filter(Boolean))];
+const matches = (tag, wanted) => wanted.has(tag) || [...wanted].some((w) => w.endsWith("*") && tag.startsWith(w.slice(0, -1)));
+
+/** Drops every entry carrying one of `tags` (a tag ending in "*" matches by prefix). */
+function invalidate(tags) {
+  const wanted = new Set([tags].flat().filter(Boolean));
+  if (wanted.size === 0) return;
+  const now = Date.now();
+  for (const tag of wanted) invalidatedAt.set(tag, now);
+  for (const [tag, at] of invalidatedAt) if (now - at > REMEMBER_DROPS_MS) invalidatedAt.delete(tag);
+  for (const [key, entry] of entries) if (entry.tags.some((t) => matches(t, wanted))) entries.delete(key);
+}
+
+/** Was a page with these tags dropped after `since` (while it was being rendered)? */
+function droppedSince(tags, since) {
+  for (const [wanted, at] of invalidatedAt) {
+    if (at >= since && tags.some((t) => t === wanted || (wanted.endsWith("*") && t.startsWith(wanted.slice(0, -1))))) return true;
+  }
+  return false;
+}
+
+// The app's write paths (apps/web/src/server/page-cache.ts) reach this module through a global: Next loads it on its
+// own, outside the app's bundles.
+globalThis[Symbol.for("course.pageCache")] = { invalidate };
 
 export default class CoursePageCache {
   async get(key) {
@@ -58,8 +89,8 @@ export default class CoursePageCache {
     const expired = entry && typeof revalidate === "number" && Date.now() - entry.lastModified >= revalidate * 1000;
     if (!entry || entry.version !== current || expired) {
       entries.delete(key);
-      // The render that follows reads the content as it is now: remember which version that was.
-      versionAtMiss.set(key, current);
+      // The render that follows reads the content as it is now: remember which version that was, and when.
+      atMiss.set(key, { version: current, at: Date.now() });
       return null;
     }
     // Least recently used order: a hit moves the key to the end.
@@ -69,20 +100,20 @@ export default class CoursePageCache {
   }
 
   async set(key, value, ctx) {
-    const version = versionAtMiss.get(key) ?? (await contentVersion());
-    versionAtMiss.delete(key);
-    if (value === null) {
-      entries.delete(key);
-      return;
-    }
+    const miss = atMiss.get(key);
+    atMiss.delete(key);
+    const version = miss?.version ?? (await contentVersion());
     entries.delete(key);
-    entries.set(key, { value, lastModified: Date.now(), cacheControl: ctx?.cacheControl, version, tags: tagsOf(value) });
+    if (value === null) return;
+    const tags = tagsOf(value, ctx);
+    // What it shows changed while it was being rendered: the next request renders it again.
+    if (droppedSince(tags, miss?.at ?? Date.now())) return;
+    entries.set(key, { value, lastModified: Date.now(), cacheControl: ctx?.cacheControl, version, tags });
     while (entries.size > MAX_ENTRIES) entries.delete(entries.keys().next().value);
   }
 
   async revalidateTag(tags) {
-    const wanted = new Set([tags].flat());
-    for (const [key, entry] of entries) if (entry.tags.some((t) => wanted.has(t))) entries.delete(key);
+    invalidate(tags);
   }
 
   resetRequestCache() {}

@@ -17,6 +17,28 @@ const config: NextConfig = {
   cacheMaxMemorySize: 0,
   // Cached pages tell shared caches (a CDN) to serve them stale for at most 5 minutes past their `revalidate`.
   expireTime: 300,
+  // Anonymous readers of a wiki page all see the same thing, so that view is rendered once and cached, as MediaWiki's
+  // file cache does for anonymous views (README "Page views and caching"). A plain view of `/wiki/<Title>` without a
+  // session cookie is served by `/wiki-view/[...title]` (the address stays); signed-in readers, the page's actions
+  // (`?action=edit`, `?oldid=`, `?redirect=no`, the notes after a save or a redirect) and special pages are rendered
+  // per request by `/wiki/[...title]`. The view reads no other query parameter, so others may stay.
+  async rewrites() {
+    return {
+      beforeFiles: [
+        {
+          source: "/wiki/:title((?![Ss][Pp][Ee][Cc][Ii][Aa][Ll][ _]*(?::|%3[Aa]))[^/]+)/:rest*",
+          missing: [
+            { type: "cookie", key: "next-auth.session-token" },
+            { type: "cookie", key: "__Secure-next-auth.session-token" },
+            ...["action", "oldid", "redirect", "rdfrom", "merged"].map((key) => ({ type: "query" as const, key })),
+          ],
+          destination: "/wiki-view/:title/:rest*",
+        },
+      ],
+      afterFiles: [],
+      fallback: [],
+    };
+  },
   async headers() {
     return [
       {

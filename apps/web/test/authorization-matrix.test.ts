@@ -362,6 +362,8 @@ const PAGES: Record<string, "public" | "student" | "grader" | "admin"> = {
   "forum/u/[username]/page.tsx": "public",
   // The signed link in an email is its credential (no sign-in); it only shows what the link would turn off.
   "email/unsubscribe/[token]/page.tsx": "public",
+  // anonymous readers' cached view of a page (next.config.ts rewrites to it); reads as an anonymous visitor only
+  "wiki-view/[...title]/page.tsx": "public",
   "account/page.tsx": "student",
   "account/bookmarks/page.tsx": "student",
   "notifications/page.tsx": "student",

@@ -82,7 +82,7 @@ eachBackend((get: () => Database) => {
           "",
         ].join("\n"),
       );
-      expect(parsePageFile(files["Rules.md"]!).meta.protection).toEqual({ edit: "admin" });
+      expect(parsePageFile(files["Rules.md"]!).meta.protection).toEqual({ edit: "admin", reason: "stable" });
       expect(parsePageFile(files["Lesson_one.md"]!).meta).toMatchObject({ redirect: "Lesson 1", revision: { author: "Ada", summary: "alias" } });
 
       // An export never overwrites by accident.
@@ -99,7 +99,7 @@ eachBackend((get: () => Database) => {
 
       // What the wiki knows follows: redirect, categories, protection, author and time.
       expect(await prisma.wikiPage.findUniqueOrThrow({ where: { key: "Lesson_one" } })).toMatchObject({ redirectKey: "Lesson_1" });
-      expect(await prisma.wikiPage.findUniqueOrThrow({ where: { key: "Rules" } })).toMatchObject({ protection: "admin" });
+      expect(await prisma.wikiPage.findUniqueOrThrow({ where: { key: "Rules" } })).toMatchObject({ protection: "admin", protectionReason: "stable" });
       expect((await prisma.wikiCategory.findMany({ where: { categoryKey: "Lessons" } })).length).toBe(1);
       expect(await rawText(prisma, "Über Straße", anon)).toBe("Unicode: ✓ «quotes» 日本語.\n");
 

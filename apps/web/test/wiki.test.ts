@@ -15,6 +15,7 @@ import {
   type WikiActor,
 } from "~/server/wiki/pages";
 import { allPages, changes, exactTitleMatch, pageDiff, pageHistory, pageInfo, rawText, suggestTitles, viewPage, whatLinksHere } from "~/server/wiki/read";
+import { wikiViewTag } from "~/server/page-cache";
 import { eachBackend } from "./support/backends";
 
 const lines = (...xs: string[]) => xs.map((x) => `${x}\n`).join("");
@@ -74,6 +75,71 @@ eachBackend((get: () => Database, backend: string) => {
       expect((await viewPage(prisma, "Training tips", anon)).categories).toEqual([]);
       expect(await rawText(prisma, "Training tips", anon)).toBe("Only [[Data loaders]] now.");
       expect(await rawText(prisma, "Training tips", anon, 1)).toContain("## Learning rate");
+    });
+
+    it("serves the HTML stored at save, renders again when a linked page appears or goes, and shows categories only at the foot", async () => {
+      const { prisma } = get();
+      const ann = await actor(prisma, "stored-ann", "admin");
+      saved(await savePage(prisma, { title: "Stored page", body: "See [[Later page]] and [[:Category:Lists]].\n\n[[Category:Lists]]\n", baseRevision: 0, author: ann }));
+      const row = await prisma.wikiPage.findUniqueOrThrow({ where: { key: "Stored_page" } });
+      expect(row.htmlRevision).toBe(1);
+      expect(row.html).toContain('<a href="/wiki/Later_page?action=edit" class="wiki-link wiki-link-missing"');
+      // The category joins the page without showing where it was written; the colon form is an ordinary link.
+      expect(row.html).toBe(
+        '<p>See <a href="/wiki/Later_page?action=edit" class="wiki-link wiki-link-missing" title="Later page (page does not exist)">Later page</a> and <a href="/wiki/Category:Lists" class="wiki-link">Category:Lists</a>.</p>',
+      );
+      expect((await viewPage(prisma, "Stored page", anon)).categories).toEqual(["Lists"]);
+
+      // A view serves what is stored: it is not rendered again.
+      await prisma.wikiPage.update({ where: { key: "Stored_page" }, data: { html: `${row.html}<p>stored</p>` } });
+      expect((await viewPage(prisma, "Stored page", anon)).rendered!.html).toContain("<p>stored</p>");
+
+      // The linked page appears: the stored HTML is no longer right, so the view renders (and stores) it again.
+      saved(await savePage(prisma, { title: "Later page", body: "Here now.", baseRevision: 0, author: ann }));
+      const after = (await viewPage(prisma, "Stored page", anon)).rendered!.html;
+      expect(after).not.toContain("<p>stored</p>");
+      expect(after).toContain('<a href="/wiki/Later_page" class="wiki-link">Later page</a>');
+      expect((await prisma.wikiPage.findUniqueOrThrow({ where: { key: "Stored_page" } })).htmlLinks).toEqual(["Later_page"]);
+      await deletePage(prisma, { title: "Later page", reason: "", actor: ann });
+      expect((await viewPage(prisma, "Stored page", anon)).rendered!.html).toContain("wiki-link-missing");
+      // An old revision is rendered as it is, whatever is stored.
+      saved(await savePage(prisma, { title: "Stored page", body: "Second text.", baseRevision: 1, author: ann }));
+      expect((await viewPage(prisma, "Stored page", anon, { revision: 1 })).rendered!.html).toContain("Later page");
+      expect((await viewPage(prisma, "Stored page", anon)).rendered!.html).toBe("<p>Second text.</p>");
+    });
+
+    it("drops the cached views each write changes: the page, its categories and files, and the pages linking to a page that appears or goes", async () => {
+      const { prisma } = get();
+      const ann = await actor(prisma, "cache-ann", "admin");
+      const hook = Symbol.for("course.pageCache");
+      const dropped: string[][] = [];
+      const g = globalThis as { [hook]?: { invalidate(tags: readonly string[]): void } };
+      const before = g[hook];
+      g[hook] = { invalidate: (tags) => void dropped.push([...tags]) };
+      try {
+        const tagsOf = (...keys: string[]) => keys.map(wikiViewTag).sort();
+        const last = () => [...(dropped.pop() ?? [])].sort();
+        saved(await savePage(prisma, { title: "Linker", body: "To [[Target page]].", baseRevision: 0, author: ann }));
+        expect(last()).toEqual(tagsOf("Linker"));
+        saved(await savePage(prisma, { title: "Target page", body: "[[Category:Cached]] ![x](/media/" + "a".repeat(64) + "/X.png)", baseRevision: 0, author: ann }));
+        expect(last()).toEqual(tagsOf("Target_page", "Linker", "Category:Cached", "File:X.png"));
+        saved(await savePage(prisma, { title: "Target page", body: "[[Category:Cached]] changed", baseRevision: 1, author: ann }));
+        expect(last()).toEqual(tagsOf("Target_page", "File:X.png"));
+        await protectPage(prisma, { title: "Target page", level: "grader", reason: "", actor: ann });
+        expect(last()).toEqual(tagsOf("Target_page"));
+        await deletePage(prisma, { title: "Target page", reason: "", actor: ann });
+        expect(last()).toEqual(tagsOf("Target_page", "Linker", "Category:Cached"));
+        await restorePage(prisma, { title: "Target page", reason: "", actor: ann });
+        expect(last()).toEqual(tagsOf("Target_page", "Linker", "Category:Cached"));
+        await movePage(prisma, { from: "Target page", to: "Moved target", reason: "", actor: ann });
+        expect(last()).toEqual(tagsOf("Target_page", "Moved_target", "Linker", "Category:Cached"));
+        // A conflict writes nothing and drops nothing.
+        const n = dropped.length;
+        expect((await savePage(prisma, { title: "Linker", body: "Other.", baseRevision: 0, author: ann })).status).toBe("conflict");
+        expect(dropped.length).toBe(n);
+      } finally {
+        g[hook] = before;
+      }
     });
 
     it("refuses anonymous edits, invalid titles, special pages and empty new pages", async () => {

@@ -93,6 +93,7 @@ export function replaceText(tree: Root, pattern: RegExp, replace: TextReplacer):
       let last = 0;
       let m: RegExpExecArray | null;
       const parts: ElementContent[] = [];
+      let replaced = false;
       while ((m = pattern.exec(value))) {
         if (m[0].length === 0) {
           pattern.lastIndex++;
@@ -100,11 +101,12 @@ export function replaceText(tree: Root, pattern: RegExp, replace: TextReplacer):
         }
         const replacement = replace(m);
         if (!replacement) continue;
+        replaced = true;
         if (m.index > last) parts.push(text(value.slice(last, m.index)));
         parts.push(...replacement);
         last = m.index + m[0].length;
       }
-      if (!parts.length) {
+      if (!replaced) {
         next.push(child);
         continue;
       }

@@ -2,6 +2,11 @@
 export interface WikiPageTarget {
   url: string;
   exists: boolean;
+  /**
+   * Record the link in `found` but show nothing where it was written (MediaWiki's `[[Category:Name]]`, which puts
+   * the page in a category listed at its foot). A paragraph left empty by it is dropped.
+   */
+  hidden?: boolean;
 }
 
 /** A user an `@name` mention points to. */

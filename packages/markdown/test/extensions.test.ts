@@ -24,6 +24,15 @@ describe("wiki links", () => {
     const r = renderMarkdown("[[X]]", { wikiPage: () => ({ url: "javascript:alert(1)", exists: true }) });
     expect(r.html).toBe("<p>[[X]]</p>");
   });
+
+  it("records a hidden link (a category) but shows nothing, dropping the paragraph it leaves empty", () => {
+    const hide: RenderOptions = { wikiPage: (title) => ({ url: `/wiki/${title.replace(/ /g, "_")}`, exists: true, hidden: title.startsWith("Category:") }) };
+    const r = renderMarkdown("Text with [[Category:Tips]] inside.\n\n[[Category:Lesson 1]]\n\n[[Category:A]] [[Category:B]]\n\nEnd [[Page]].", hide);
+    expect(r.html).toBe('<p>Text with  inside.</p>\n<p>End <a href="/wiki/Page" class="wiki-link">Page</a>.</p>');
+    expect(r.found.wikiLinks.map((l) => l.title).sort()).toEqual(["Category:A", "Category:B", "Category:Lesson 1", "Category:Tips", "Page"]);
+    // MediaWiki's leading colon: a link to the namespaced page, shown without the colon
+    expect(renderMarkdown("[[:Category:Tips]]", hide).html).toBe('<p><a href="/wiki/:Category:Tips" class="wiki-link">Category:Tips</a></p>');
+  });
 });
 
 describe("mentions", () => {

@@ -11,8 +11,8 @@ export interface PageMeta {
   categories?: string[];
   /** Target title when the page is a redirect. */
   redirect?: string;
-  /** Who may edit or move the page (role names, e.g. "admin"); absent means anyone who may edit the wiki. */
-  protection?: { edit?: string; move?: string };
+  /** Who may edit or move the page (role names, e.g. "admin"; absent means anyone who may edit the wiki), and why. */
+  protection?: { edit?: string; move?: string; reason?: string };
   /** The current revision: its number in the page's history, author, time and summary. */
   revision?: { number?: number; author?: string; timestamp?: Date; summary?: string; minor?: boolean };
   /** How many revisions the page has in the wiki (not in the file). */
@@ -44,7 +44,7 @@ const frontMatterSchema = z.strictObject({
   title: nonEmpty,
   redirect: nonEmpty.optional(),
   categories: z.array(nonEmpty).optional(),
-  protection: z.strictObject({ edit: nonEmpty.optional(), move: nonEmpty.optional() }).optional(),
+  protection: z.strictObject({ edit: nonEmpty.optional(), move: nonEmpty.optional(), reason: z.string().optional() }).optional(),
   revision: z
     .strictObject({
       number: z.int().positive().optional(),

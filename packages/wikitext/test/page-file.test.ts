@@ -7,7 +7,7 @@ const page: PageFile = {
   body: "**Lesson 1** starts here.\n\n[[Category:Lessons]]\n",
   meta: {
     categories: ["Lessons"],
-    protection: { edit: "admin" },
+    protection: { edit: "admin", reason: "stable text" },
     revision: { number: 2, author: "Grace", timestamp: new Date("2019-01-20T18:02:11Z"), summary: "Video timeline", minor: false },
     revisions: 2,
   },
@@ -23,6 +23,7 @@ describe("serializePage", () => {
         "  - Lessons",
         "protection:",
         "  edit: admin",
+        "  reason: stable text",
         "revision:",
         "  number: 2",
         "  author: Grace",
@@ -105,7 +106,7 @@ describe("round trip", () => {
     {
       categories: fc.array(nonEmpty, { maxLength: 4 }),
       redirect: nonEmpty,
-      protection: fc.record({ edit: nonEmpty, move: nonEmpty }, { requiredKeys: [] }),
+      protection: fc.record({ edit: nonEmpty, move: nonEmpty, reason: fc.string() }, { requiredKeys: [] }),
       revision: fc.record(
         {
           number: fc.integer({ min: 1, max: 1_000_000 }),

@@ -6,6 +6,7 @@ import { recordUnsyncedResults } from "./homework/submissions";
 import { seedLessonPagesAtStart } from "./wiki/lesson-startup";
 import { setUpForumAtStart } from "./forum/startup";
 import { startEmailAtStart } from "./email/startup";
+import { listenForPageChanges } from "./page-cache";
 
 export async function startServer() {
   try {
@@ -19,6 +20,8 @@ export async function startServer() {
   }
   const db = await getDb();
   console.log(`[db] ${db.description}`);
+  // Writes by other web instances (PostgreSQL) and by the CLIs drop the pages they change from this one's page cache.
+  await listenForPageChanges(db).catch((error: unknown) => console.error(`[cache] not listening for page changes: ${(error as Error).message}`));
   const localToken = serverEnv().COURSE_LOCAL_RUNNER_TOKEN;
   if (localToken) await registerLocalRunner(db.prisma, localToken);
   await indexCourseAtStart(db.prisma);

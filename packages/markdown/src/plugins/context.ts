@@ -9,6 +9,8 @@ export interface RenderContext {
   found: Found;
   /** the video-time links made by this render, to fill in their `line` once the tree is final */
   videoTimeLinks: Map<Element, FoundVideoTime>;
+  /** a resolver hid a link (a category): paragraphs left empty are dropped */
+  hiddenLinks?: boolean;
 }
 
 export function newContext(options: RenderOptions): RenderContext {

@@ -76,7 +76,7 @@ export function WikiEditor({ title, pageKey, path, baseRevision: initialBase, bo
   }, [dirty]);
 
   const { mutate: renderPreview } = preview;
-  const previewHtml = useLivePreview(text, useCallback((body: string, done: (html: string) => void) => renderPreview({ body }, { onSuccess: (r) => done(r.html) }), [renderPreview]));
+  const previewHtml = useLivePreview(text, useCallback((body: string, done: (html: string) => void) => renderPreview({ body, title }, { onSuccess: (r) => done(r.html) }), [renderPreview, title]));
 
   useEffect(() => {
     const at = pendingCaret.current;

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Prisma, PrismaClient } from "@course/db";
 import { EXTENSIONS, processImage, type ImageFormat } from "./images";
+import { pagesChanged, wikiViewTag, writeTransaction } from "../page-cache";
 
 type Db = PrismaClient | Prisma.TransactionClient;
 
@@ -81,7 +82,7 @@ export async function storeImage(
   const sha256 = createHash("sha256").update(image.bytes).digest("hex");
   const base = fileName(input.wantedName, image.format);
   const dot = base.lastIndexOf(".");
-  return prisma.$transaction(async (tx) => {
+  return writeTransaction(prisma, async (tx) => {
     await tx.mediaBlob.createMany({
       data: [{ sha256, contentType: image.contentType, width: image.width, height: image.height, byteSize: image.bytes.byteLength, bytes: new Uint8Array(image.bytes) }],
       skipDuplicates: true,
@@ -97,6 +98,8 @@ export async function storeImage(
         select: { name: true, sha256: true },
       });
       if (created.length === 0) continue; // taken by an upload at the same moment
+      // The wiki's File: page of this name now shows it.
+      await pagesChanged(tx, [wikiViewTag(`File:${name}`)]);
       return stored({ ...created[0]!, blob: { contentType: image.contentType, width: image.width, height: image.height, byteSize: image.bytes.byteLength } }, false);
     }
     throw new Error(`No free name for ${base}`);

@@ -43,6 +43,7 @@ export async function exportWiki(prisma: PrismaClient, dir: string, options: { f
       title: true,
       redirectKey: true,
       protection: true,
+      protectionReason: true,
       categories: { select: { categoryKey: true } },
       document: { select: { id: true, currentNumber: true } },
     },
@@ -59,7 +60,7 @@ export async function exportWiki(prisma: PrismaClient, dir: string, options: { f
     if (page.redirectKey) meta.redirect = keyToTitle(page.redirectKey);
     const categories = page.categories.map((c) => keyToTitle(c.categoryKey)).sort();
     if (categories.length > 0) meta.categories = categories;
-    if (page.protection !== "none") meta.protection = { edit: page.protection };
+    if (page.protection !== "none") meta.protection = { edit: page.protection, ...(page.protectionReason ? { reason: page.protectionReason } : {}) };
     const author = revision.author ? revision.author.name || revision.author.email : revision.authorName;
     meta.revision = {
       ...(author ? { author } : {}),

@@ -14,6 +14,7 @@ import {
 } from "@course/wikitext";
 import { MAX_SUMMARY_CHARS } from "../revisions/documents";
 import { PROTECTION_LEVELS, parseWikiTitle, savePageIn, type Protection } from "./pages";
+import { viewsChanged } from "./views";
 
 /**
  * Brings pages into the wiki: a MediaWiki XML export (Special:Export, full history) or a folder written by
@@ -323,6 +324,7 @@ export async function importPageFiles(prisma: PrismaClient, files: Array<{ file:
     try {
       title = parseWikiTitle(page.title).title;
       const protection = meta.protection?.edit ?? "none";
+      const protectionReason = protection === "none" ? "" : (meta.protection?.reason ?? "").trim();
       if (!(PROTECTION_LEVELS as readonly string[]).includes(protection)) {
         throw new Error(`${file}: protection.edit is "${protection}"; expected one of ${PROTECTION_LEVELS.join(", ")}`);
       }
@@ -334,10 +336,10 @@ export async function importPageFiles(prisma: PrismaClient, files: Array<{ file:
         const revision = { body: page.body, at: when, author, summary: summaryOf(meta.revision?.summary ?? ""), minor: meta.revision?.minor ?? false };
         const written = await appendRevisions(tx, title, [revision], authors, result);
         const key = parseWikiTitle(title).key;
-        const current = await tx.wikiPage.findUnique({ where: { key }, select: { protection: true } });
+        const current = await tx.wikiPage.findUnique({ where: { key }, select: { protection: true, protectionReason: true } });
         let outcome: PageOutcome = written === 0 ? "unchanged" : times === null ? "created" : "updated";
-        if (current && current.protection !== protection) {
-          await setProtection(tx, key, title, protection as Protection);
+        if (current && (current.protection !== protection || current.protectionReason !== protectionReason)) {
+          await setProtection(tx, key, title, protection as Protection, protectionReason);
           if (outcome === "unchanged") outcome = "updated";
         }
         return { title, outcome, revisions: written };
@@ -351,9 +353,10 @@ export async function importPageFiles(prisma: PrismaClient, files: Array<{ file:
   return result;
 }
 
-async function setProtection(tx: Tx, key: string, title: string, level: Protection) {
-  const page = await tx.wikiPage.update({ where: { key }, data: { protection: level }, select: { id: true } });
+async function setProtection(tx: Tx, key: string, title: string, level: Protection, reason: string) {
+  const page = await tx.wikiPage.update({ where: { key }, data: { protection: level, protectionReason: reason }, select: { id: true } });
   await tx.wikiLogEntry.create({
-    data: { action: level === "none" ? "unprotect" : "protect", pageId: page.id, title, detail: level, actorName: "import", reason: "Imported" },
+    data: { action: level === "none" ? "unprotect" : "protect", pageId: page.id, title, detail: level, actorName: "import", reason: reason || "Imported" },
   });
+  await viewsChanged(tx, [key]);
 }

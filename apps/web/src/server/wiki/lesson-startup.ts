@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import type { PrismaClient } from "@course/db";
 import { getCourse } from "../content";
@@ -27,12 +28,18 @@ export async function seedLessonPagesAtStart(prisma: PrismaClient): Promise<void
   }
 }
 
+/** Bump when the same text would render differently (the pipeline or the wiki's resolvers changed): stored HTML is then rendered again on its next view. */
+export const RENDER_VERSION = 2;
+
 /**
  * How a wiki page's time links resolve: `[[Lesson 1@4:40]]` anywhere, and on a lesson's wiki or notes page the short
  * forms `@4:40` for that lesson (as on its timeline). Content that cannot be read leaves time links as text.
+ * `context` names everything the options depend on (stored beside the page's HTML: when it differs, the HTML is
+ * rendered again).
  */
-export async function lessonRenderOptions(pageKey: string): Promise<{ lesson?: ReturnType<typeof lessonResolver>; currentLesson?: string }> {
+export async function lessonRenderOptions(pageKey: string): Promise<{ lesson?: ReturnType<typeof lessonResolver>; currentLesson?: string; context: string }> {
   const lessons = await getCourse().then((c) => c.lessons, () => []);
   const own = lessonOfPage(lessons, pageKey);
-  return { lesson: lessonResolver(lessons), ...(own ? { currentLesson: own.slug } : {}) };
+  const names = createHash("sha1").update(lessons.map((l) => `${l.slug}\t${l.lesson}\t${l.title}`).join("\n")).digest("hex").slice(0, 16);
+  return { lesson: lessonResolver(lessons), ...(own ? { currentLesson: own.slug } : {}), context: `v${RENDER_VERSION}:${own?.slug ?? ""}:${names}` };
 }

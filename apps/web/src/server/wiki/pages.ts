@@ -7,7 +7,9 @@ import { newDocumentId } from "../revisions/owned-texts";
 import { currentText, getRevision, MAX_SUMMARY_CHARS, REVISION_TRANSACTION, saveRevisionIn } from "../revisions/documents";
 import { indexDocuments, removeDocuments } from "../search/documents";
 import { DomainError } from "../errors";
+import { writeTransaction } from "../page-cache";
 import { analyzePage } from "./render";
+import { storePageHtml, viewsChanged } from "./views";
 import { isSpecialKey, parseTitle, TitleError, wikiPath, type WikiTitle } from "./titles";
 
 /**
@@ -89,7 +91,7 @@ const pageSelect = { id: true, key: true, title: true, protection: true, protect
 
 /** Saves a page's text in its own transaction; see `savePageIn`. */
 export async function savePage(prisma: PrismaClient, input: SavePageInput): Promise<SavePageResult> {
-  return prisma.$transaction((tx) => savePageIn(tx, input), REVISION_TRANSACTION);
+  return writeTransaction(prisma, (tx) => savePageIn(tx, input), REVISION_TRANSACTION);
 }
 
 /**
@@ -137,7 +139,7 @@ export async function savePageIn(tx: Tx, input: SavePageInput): Promise<SavePage
   }
   if (result.status === "unchanged") return { status: "unchanged", ...named, number: result.number };
 
-  await afterSave(tx, page, result.body, at);
+  await afterSave(tx, page, result.body, at, result.number, created);
   if (input.author.id && input.watch !== false) {
     await tx.wikiWatch.createMany({ data: [{ userId: input.author.id, pageId: page.id }], skipDuplicates: true });
   }
@@ -160,9 +162,17 @@ async function documentOf(tx: Tx, pageId: string): Promise<string> {
   return doc.id;
 }
 
-/** What follows from a new current text: redirect, links, categories, length, the search document. */
-async function afterSave(tx: Tx, page: { id: string; key: string; title: string; deletedAt: Date | null }, body: string, at: Date) {
+/**
+ * What follows from a new current text: redirect, links, categories, length, the stored HTML, the search document,
+ * and the cached views that change: this page's, the categories it joins or leaves, the files it starts or stops
+ * showing, and (a new page) the pages whose red links to it turn blue.
+ */
+async function afterSave(tx: Tx, page: { id: string; key: string; title: string; deletedAt: Date | null }, body: string, at: Date, number: number, created: boolean) {
   const analysis = analyzePage(body);
+  const [oldLinks, oldCategories] = await Promise.all([
+    tx.wikiLink.findMany({ where: { pageId: page.id }, select: { targetKey: true } }),
+    tx.wikiCategory.findMany({ where: { pageId: page.id }, select: { categoryKey: true } }),
+  ]);
   await tx.wikiPage.update({ where: { id: page.id }, data: { redirectKey: analysis.redirectKey, length: body.length, touchedAt: at } });
   await tx.wikiLink.deleteMany({ where: { pageId: page.id } });
   if (analysis.linkKeys.length) await tx.wikiLink.createMany({ data: analysis.linkKeys.map((targetKey) => ({ pageId: page.id, targetKey })) });
@@ -170,7 +180,31 @@ async function afterSave(tx: Tx, page: { id: string; key: string; title: string;
   if (analysis.categoryKeys.length) {
     await tx.wikiCategory.createMany({ data: analysis.categoryKeys.map((categoryKey) => ({ pageId: page.id, categoryKey })) });
   }
+  await storePageHtml(tx, page, number, body, analysis.linkKeys);
   await syncSearch(tx, { ...page, redirectKey: analysis.redirectKey }, analysis.plainText);
+  const files = (keys: string[]) => keys.filter((k) => k.startsWith("File:"));
+  await viewsChanged(tx, [page.key], { existenceChanged: created });
+  await viewsChanged(tx, [
+    ...changed(oldCategories.map((c) => c.categoryKey), analysis.categoryKeys).map((c) => `Category:${c}`),
+    ...changed(files(oldLinks.map((l) => l.targetKey)), files(analysis.linkKeys)),
+  ]);
+}
+
+/** What is in one list and not the other. */
+function changed(before: readonly string[], after: readonly string[]): string[] {
+  const a = new Set(before);
+  const b = new Set(after);
+  return [...[...a].filter((x) => !b.has(x)), ...[...b].filter((x) => !a.has(x))];
+}
+
+/** A page appears or disappears (delete, restore, move): its view, its categories', its files' and its linkers'. */
+async function existenceChanged(tx: Tx, pageId: string, keys: string[]) {
+  const [links, categories] = await Promise.all([
+    tx.wikiLink.findMany({ where: { pageId, targetKey: { startsWith: "File:" } }, select: { targetKey: true } }),
+    tx.wikiCategory.findMany({ where: { pageId }, select: { categoryKey: true } }),
+  ]);
+  await viewsChanged(tx, keys, { existenceChanged: true });
+  await viewsChanged(tx, [...links.map((l) => l.targetKey), ...categories.map((c) => `Category:${c.categoryKey}`)]);
 }
 
 /** Ordinary, live pages are searchable (title weighted over body); redirects and deleted pages are not. */
@@ -209,7 +243,7 @@ async function log(tx: Tx, entry: { action: string; pageId: string; title: strin
 
 /** Sets who may edit a page: "none" (everyone signed in), "grader" or "admin". Graders may protect up to their own level. */
 export async function protectPage(prisma: PrismaClient, input: { title: string; level: Protection; reason: string; actor: WikiActor }) {
-  return prisma.$transaction(async (tx) => {
+  return writeTransaction(prisma, async (tx) => {
     const page = await livePage(tx, input.title);
     assertSignedIn(input.actor);
     if (!hasRole(input.actor.role, "grader")) throw new DomainError("FORBIDDEN", "Only graders and admins may protect pages.");
@@ -218,6 +252,7 @@ export async function protectPage(prisma: PrismaClient, input: { title: string; 
     }
     await tx.wikiPage.update({ where: { id: page.id }, data: { protection: input.level, protectionReason: input.reason.trim() } });
     await log(tx, { action: input.level === "none" ? "unprotect" : "protect", pageId: page.id, title: page.title, detail: input.level, actor: input.actor, reason: input.reason.trim() });
+    await viewsChanged(tx, [page.key]);
     return { title: page.title, key: page.key, protection: input.level };
   }, REVISION_TRANSACTION);
 }
@@ -225,11 +260,12 @@ export async function protectPage(prisma: PrismaClient, input: { title: string; 
 /** Hides a page and its history from everyone but admins (soft delete: nothing is removed, restore brings it back). */
 export async function deletePage(prisma: PrismaClient, input: { title: string; reason: string; actor: WikiActor }) {
   assertAdmin(input.actor, "delete pages");
-  return prisma.$transaction(async (tx) => {
+  return writeTransaction(prisma, async (tx) => {
     const page = await livePage(tx, input.title);
     if (page.deletedAt) throw new DomainError("CONFLICT", `"${page.title}" is already deleted.`);
     await tx.wikiPage.update({ where: { id: page.id }, data: { deletedAt: new Date(), deletedById: input.actor.id, deleteReason: input.reason.trim() } });
     await removeDocuments(tx, "wiki", [page.key]);
+    await existenceChanged(tx, page.id, [page.key]);
     await log(tx, { action: "delete", pageId: page.id, title: page.title, actor: input.actor, reason: input.reason.trim() });
     await notifyWatchers(tx, page.id, input.actor.id, {
       title: `${input.actor.name} deleted "${page.title}"`,
@@ -243,13 +279,14 @@ export async function deletePage(prisma: PrismaClient, input: { title: string; r
 
 export async function restorePage(prisma: PrismaClient, input: { title: string; reason: string; actor: WikiActor }) {
   assertAdmin(input.actor, "restore pages");
-  return prisma.$transaction(async (tx) => {
+  return writeTransaction(prisma, async (tx) => {
     const page = await livePage(tx, input.title);
     if (!page.deletedAt) throw new DomainError("CONFLICT", `"${page.title}" is not deleted.`);
     await tx.wikiPage.update({ where: { id: page.id }, data: { deletedAt: null, deletedById: null, deleteReason: "" } });
     const doc = await tx.textDocument.findUnique({ where: { wikiPageId: page.id }, select: { id: true } });
     const body = doc ? (await currentText(tx, doc.id)).body : "";
     await syncSearch(tx, { ...page, deletedAt: null }, analyzePage(body).plainText);
+    await existenceChanged(tx, page.id, [page.key]);
     await log(tx, { action: "restore", pageId: page.id, title: page.title, actor: input.actor, reason: input.reason.trim() });
     await notifyWatchers(tx, page.id, input.actor.id, {
       title: `${input.actor.name} restored "${page.title}"`,
@@ -266,7 +303,7 @@ export async function restorePage(prisma: PrismaClient, input: { title: string; 
  * title must be free, or be a redirect back to this page (moving back over the redirect a move left).
  */
 export async function movePage(prisma: PrismaClient, input: { from: string; to: string; reason: string; actor: WikiActor }) {
-  return prisma.$transaction(async (tx) => {
+  return writeTransaction(prisma, async (tx) => {
     const page = await livePage(tx, input.from);
     if (page.deletedAt) throw new DomainError("FORBIDDEN", `"${page.title}" was deleted.`);
     assertCanEdit(input.actor, page);
@@ -284,6 +321,7 @@ export async function movePage(prisma: PrismaClient, input: { from: string; to: 
     const body = doc ? (await currentText(tx, doc.id)).body : "";
     await removeDocuments(tx, "wiki", [page.key]);
     await syncSearch(tx, { ...to, deletedAt: null, redirectKey: page.redirectKey }, analyzePage(body).plainText);
+    await existenceChanged(tx, page.id, [page.key, to.key]);
     await log(tx, { action: "move", pageId: page.id, title: page.title, detail: to.title, actor: input.actor, reason: input.reason.trim() });
     await notifyWatchers(tx, page.id, input.actor.id, {
       title: `${input.actor.name} moved "${page.title}" to "${to.title}"`,
@@ -314,7 +352,7 @@ export async function setWatch(prisma: PrismaClient, input: { title: string; use
 
 /** Saves revision `number`'s text again as the newest (MediaWiki's "restore this version"). */
 export async function revertPage(prisma: PrismaClient, input: { title: string; number: number; author: WikiActor; summary?: string }) {
-  return prisma.$transaction(async (tx) => {
+  return writeTransaction(prisma, async (tx) => {
     const page = await livePage(tx, input.title);
     const doc = await tx.textDocument.findUnique({ where: { wikiPageId: page.id }, select: { id: true } });
     if (!doc) throw new DomainError("NOT_FOUND", `"${page.title}" has no revisions.`);
@@ -335,7 +373,7 @@ export async function revertPage(prisma: PrismaClient, input: { title: string; n
  * revision `number` as the base, over the current text. Edits after it that touch the same lines make it a conflict.
  */
 export async function undoEdit(prisma: PrismaClient, input: { title: string; number: number; author: WikiActor; summary?: string }) {
-  return prisma.$transaction(async (tx) => {
+  return writeTransaction(prisma, async (tx) => {
     const page = await livePage(tx, input.title);
     const doc = await tx.textDocument.findUnique({ where: { wikiPageId: page.id }, select: { id: true } });
     if (!doc) throw new DomainError("NOT_FOUND", `"${page.title}" has no revisions.`);

@@ -3,7 +3,8 @@ import { diffRevisions, getRevision, listRevisions } from "../revisions/document
 import { DomainError } from "../errors";
 import { canEdit, parseWikiTitle } from "./pages";
 import { lessonRenderOptions } from "./lesson-startup";
-import { renderPage, type RenderedPage } from "./render";
+import { renderPage } from "./render";
+import { currentPageHtml, type PageHtml } from "./views";
 import { CATEGORY_PREFIX, isCategoryKey, keyToTitle, parseTitle, TitleError, wikiPath, type WikiPath } from "./titles";
 
 /** The wiki's reads. Deleted pages are visible only to admins (to restore them); everyone else gets "not found". */
@@ -39,7 +40,7 @@ export interface PageView {
   deleted: { at: Date; reason: string } | null;
   number: number;
   body: string;
-  rendered: RenderedPage | null;
+  rendered: PageHtml | null;
   categories: string[];
   redirectKey: string | null;
   protection: string;
@@ -51,8 +52,11 @@ export interface PageView {
   revision: { number: number; author: string; createdAt: Date } | null;
 }
 
-/** A page as a reader sees it, or (oldid) one of its old revisions. A missing page is `exists: false`. */
-export async function viewPage(db: Db, raw: string, viewer: Viewer, options: { revision?: number } = {}): Promise<PageView> {
+/**
+ * A page as a reader sees it, or (oldid) one of its old revisions. A missing page is `exists: false`. The current
+ * revision is served from its stored HTML (views.ts); an old one is rendered.
+ */
+export async function viewPage(db: PrismaClient, raw: string, viewer: Viewer, options: { revision?: number; html?: boolean } = {}): Promise<PageView> {
   const { t, page } = await pageRow(db, raw);
   const members = isCategoryKey(t.key) ? await categoryMembers(db, t.key.slice(CATEGORY_PREFIX.length)) : [];
   if (!page || !visible(page, viewer) || !page.document) {
@@ -84,7 +88,12 @@ export async function viewPage(db: Db, raw: string, viewer: Viewer, options: { r
     deleted: page.deletedAt ? { at: page.deletedAt, reason: page.deleteReason } : null,
     number,
     body: revision.body,
-    rendered: await renderPage(db, revision.body, await lessonRenderOptions(page.key)),
+    rendered:
+      options.html === false
+        ? null
+        : number === page.document.currentNumber
+        ? await currentPageHtml(db, page, number, revision.body)
+        : await renderPage(db, revision.body, await lessonRenderOptions(page.key)),
     categories: page.categories.map((c) => c.categoryKey),
     redirectKey: page.redirectKey,
     protection: page.protection,
@@ -94,6 +103,14 @@ export async function viewPage(db: Db, raw: string, viewer: Viewer, options: { r
     members,
     revision: { number, author: revision.author, createdAt: revision.createdAt },
   };
+}
+
+/** The editor's preview of `body` as page `title` would show it (its lesson's time links); without a title, as any page. */
+export async function previewPage(db: Db, body: string, title?: string): Promise<PageHtml> {
+  const key = title ? parseWikiTitle(title).key : "";
+  const { context: _context, ...options } = await lessonRenderOptions(key);
+  const rendered = await renderPage(db, body, options);
+  return { html: rendered.html, toc: rendered.toc };
 }
 
 async function revisionWithAuthor(db: Db, documentId: string, number: number) {
@@ -106,8 +123,8 @@ async function revisionWithAuthor(db: Db, documentId: string, number: number) {
 }
 
 /** What the editor loads: the current text and the revision it is (send it back as baseRevision). */
-export async function pageForEdit(db: Db, raw: string, viewer: Viewer) {
-  const view = await viewPage(db, raw, viewer);
+export async function pageForEdit(db: PrismaClient, raw: string, viewer: Viewer) {
+  const view = await viewPage(db, raw, viewer, { html: false });
   return { title: view.title, key: view.key, exists: view.exists, baseRevision: view.number, body: view.body, canEdit: view.canEdit, protection: view.protection };
 }
 

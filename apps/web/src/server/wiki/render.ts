@@ -24,16 +24,27 @@ export function redirectTarget(body: string): string | null {
   return match ? keyOrNull(match[1]!) : null;
 }
 
+/**
+ * What `[[...]]` names: a page (key), or with `category` a category the text puts the page in. `[[:Category:Name]]`
+ * (leading colon, as in MediaWiki) links to the category's page instead of joining it.
+ */
+function linkOf(title: string): { key: string; category: boolean } | null {
+  const colon = title.startsWith(":");
+  const key = keyOrNull(colon ? title.slice(1) : title);
+  if (!key) return null;
+  return { key, category: !colon && isCategoryKey(key) };
+}
+
 /** Reads a text's links and categories through the one markdown pipeline (no database). */
 export function analyzePage(body: string): PageAnalysis {
   const { html, found } = renderMarkdown(body, { wikiPage: (title) => ({ url: wikiPath(title), exists: true }) });
   const links = new Set<string>();
   const categories = new Set<string>();
   for (const link of found.wikiLinks) {
-    const key = keyOrNull(link.title);
-    if (!key) continue;
-    if (isCategoryKey(key)) categories.add(categoryName(key));
-    else links.add(key);
+    const named = linkOf(link.title);
+    if (!named) continue;
+    if (named.category) categories.add(categoryName(named.key));
+    else links.add(named.key);
   }
   for (const image of found.images) {
     const name = mediaNameOf(image.src);
@@ -44,34 +55,52 @@ export function analyzePage(body: string): PageAnalysis {
   return { redirectKey, linkKeys: [...links], categoryKeys: [...categories], plainText: htmlToText(html) };
 }
 
+export interface TocEntry {
+  depth: number;
+  text: string;
+  id: string;
+}
+
 export interface RenderedPage extends Rendered {
   /** headings for the table of contents, with the anchors the HTML carries */
-  toc: Array<{ depth: number; text: string; id: string }>;
+  toc: TocEntry[];
 }
 
 /**
  * Renders a page for reading: links to pages that do not exist (or were deleted) are red and lead to the editor;
- * category links lead to the category's page. Two passes: the first finds the titles the text names (resolvers are
- * synchronous), one query says which exist, the second renders with that answer.
+ * `[[Category:X]]` shows nothing where it is written (the page lists its categories at its foot). Two passes: the
+ * first finds the titles the text names (resolvers are synchronous), one query says which exist, the second renders
+ * with that answer. A caller that has the text's link keys already (`analyzePage`) passes them and skips the first.
  */
-export async function renderPage(db: Db, body: string, options: Pick<RenderOptions, "currentLesson" | "lesson"> = {}): Promise<RenderedPage> {
-  const named = renderMarkdown(body, { wikiPage: (title) => ({ url: wikiPath(title), exists: true }) }).found.wikiLinks;
-  const keys = [...new Set(named.map((l) => keyOrNull(l.title)).filter((k): k is string => k !== null && !isCategoryKey(k)))];
+export async function renderPage(
+  db: Db,
+  body: string,
+  options: Pick<RenderOptions, "currentLesson" | "lesson"> = {},
+  linkKeys?: readonly string[],
+): Promise<RenderedPage> {
+  const keys =
+    linkKeys ??
+    renderMarkdown(body, { wikiPage: (title) => ({ url: wikiPath(title), exists: true }) })
+      .found.wikiLinks.map((l) => linkOf(l.title))
+      .filter((l) => l !== null && !l.category)
+      .map((l) => l!.key);
+  const lookup = [...new Set(keys)].filter((k) => !isCategoryKey(k));
   const existing = new Set(
-    keys.length === 0
+    lookup.length === 0
       ? []
-      : (await db.wikiPage.findMany({ where: { key: { in: keys }, deletedAt: null }, select: { key: true } })).map((p) => p.key),
+      : (await db.wikiPage.findMany({ where: { key: { in: lookup }, deletedAt: null }, select: { key: true } })).map((p) => p.key),
   );
   const rendered = renderMarkdown(body, {
     headingIds: true,
     ...(options.currentLesson ? { currentLesson: options.currentLesson } : {}),
     ...(options.lesson ? { lesson: options.lesson } : {}),
     wikiPage: (title) => {
-      const key = keyOrNull(title);
-      if (!key) return undefined;
-      if (isCategoryKey(key)) return { url: wikiPath(key), exists: true };
-      const exists = existing.has(key);
-      return { url: exists ? wikiPath(key) : `${wikiPath(key)}?action=edit`, exists };
+      const named = linkOf(title);
+      if (!named) return undefined;
+      if (named.category) return { url: wikiPath(named.key), exists: true, hidden: true };
+      if (isCategoryKey(named.key)) return { url: wikiPath(named.key), exists: true };
+      const exists = existing.has(named.key);
+      return { url: exists ? wikiPath(named.key) : `${wikiPath(named.key)}?action=edit`, exists };
     },
   });
   return { ...rendered, toc: rendered.found.headings.map((h) => ({ depth: h.depth, text: h.text, id: h.id ?? "" })).filter((h) => h.id) };

@@ -21,6 +21,7 @@ import {
   pageForEdit,
   pageHistory,
   pageInfo,
+  previewPage,
   suggestTitles,
   viewPage,
   watchlistPages,
@@ -28,7 +29,6 @@ import {
   wikiLog,
   type Viewer,
 } from "../../wiki/read";
-import { renderPage } from "../../wiki/render";
 import { createTRPCRouter, protectedProcedure, publicProcedure, roleProcedure } from "../init";
 
 /**
@@ -53,11 +53,8 @@ export const wikiRouter = createTRPCRouter({
   /** The current text and its revision number, for the editor. */
   forEdit: publicProcedure.input(z.object({ title })).query(({ ctx, input }) => pageForEdit(ctx.db.prisma, input.title, viewer(ctx.user))),
 
-  /** The editor's live preview: the same pipeline and red links as the page. */
-  preview: protectedProcedure.input(z.object({ body })).mutation(async ({ ctx, input }) => {
-    const rendered = await renderPage(ctx.db.prisma, input.body);
-    return { html: rendered.html, toc: rendered.toc };
-  }),
+  /** The editor's live preview: the same pipeline, red links and (given the page's title) time links as the page. */
+  preview: protectedProcedure.input(z.object({ body, title: title.optional() })).mutation(({ ctx, input }) => previewPage(ctx.db.prisma, input.body, input.title)),
 
   /** Saves a page (creating it when new): saved, merged, unchanged, or a conflict holding the text sent. */
   save: protectedProcedure

@@ -1,0 +1,7 @@
+-- AlterTable
+ALTER TABLE "WikiPage" ADD COLUMN     "html" TEXT,
+ADD COLUMN     "htmlContext" TEXT NOT NULL DEFAULT '',
+ADD COLUMN     "htmlLinks" TEXT[] DEFAULT ARRAY[]::TEXT[],
+ADD COLUMN     "htmlRevision" INTEGER NOT NULL DEFAULT 0,
+ADD COLUMN     "renderStamp" INTEGER NOT NULL DEFAULT 0,
+ADD COLUMN     "toc" JSONB;
