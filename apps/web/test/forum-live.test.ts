@@ -1,7 +1,7 @@
 import { loadCourse, loadForumCategories } from "@course/content";
 import { findRepoRoot, type Database, type PrismaClient, type Role } from "@course/db";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { DomainError } from "~/server/errors";
 import { syncForumCategories } from "~/server/forum/categories";
 import { cookPost } from "~/server/forum/cook";
