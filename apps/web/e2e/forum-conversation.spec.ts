@@ -112,3 +112,55 @@ test("two students talk: a like, a quote with a mention, the notification, a dra
   await ann.getByRole("link", { name: "All topics" }).click();
   await expect(ann.getByTestId("topic-row").filter({ hasText: title })).toContainText("solved");
 });
+
+test("live in Lesson 1's thread: a reply reaches the other student without reload, a quote with a mention lights the badge, the answer mark shows for both", async ({ browser }) => {
+  test.setTimeout(240_000);
+  const stamp = Date.now();
+  const ann = await (await browser.newContext()).newPage();
+  const ben = await (await browser.newContext()).newPage();
+  await signUp(ann, baseUrl, { email: `live-ann-${stamp}@example.com`, name: `Ann${stamp % 100000}` });
+  await signUp(ben, baseUrl, { email: `live-ben-${stamp}@example.com`, name: `Ben${stamp % 100000}` });
+  const opened = (page: Page) => page.waitForResponse((r) => r.url().includes("/api/live?") && r.url().includes("topic%3A"));
+  const annLive = opened(ann);
+  await ann.goto(`${baseUrl}/forum/l/lesson-1-discussion`);
+  await annLive;
+  const topicUrl = ann.url().replace(/[?#].*$/, "");
+  const benLive = opened(ben);
+  await ben.goto(topicUrl);
+  await benLive;
+  const before = Number(await ben.getByTestId("topic-stream").getAttribute("data-highest"));
+
+  // Ann replies; Ben, at the end of the thread, sees it within 2 s (appended, or behind the "new replies" bar).
+  const annReply = ann.getByTestId("forum-composer-reply");
+  await annReply.getByLabel("Your reply (markdown)").fill(`Which learning rate do you use? ${stamp}`);
+  await annReply.getByRole("button", { name: "Reply", exact: true }).click();
+  const number = before + 1;
+  await expect(async () => {
+    if ((await post(ben, number).count()) === 0) await ben.getByTestId("new-replies").click({ timeout: 200 });
+    await expect(post(ben, number)).toContainText(`${stamp}`, { timeout: 200 });
+  }).toPass({ timeout: 2000 });
+  await expect(ben).toHaveURL(new RegExp(topicUrl.replace(/[.?]/g, "\\$&")));
+
+  // Ben quotes it and mentions Ann; her header badge goes up live and the reply appears on her page.
+  const annUsername = decodeURIComponent((await post(ann, number).locator('a[href^="/forum/u/"]').first().getAttribute("href"))!.replace("/forum/u/", ""));
+  await selectFirstParagraph(ben, number);
+  await ben.getByTestId("quote-selection").click();
+  const reply = ben.getByTestId("forum-composer-reply");
+  const text = reply.getByLabel("Your reply (markdown)");
+  await text.press("Control+End");
+  await text.pressSequentially(`@${annUsername} 0.01 works for me.`);
+  await reply.getByRole("button", { name: "Reply", exact: true }).click();
+  await expect(ann.getByTestId("unread-count")).toHaveText("1", { timeout: 5000 });
+  await expect(async () => {
+    if ((await post(ann, number + 1).count()) === 0) await ann.getByTestId("new-replies").click({ timeout: 200 });
+    await expect(post(ann, number + 1)).toContainText("0.01 works for me", { timeout: 200 });
+  }).toPass({ timeout: 5000 });
+
+  // A grader marks Ben's reply as the answer; both pages show it without reload.
+  const grader = await (await browser.newContext()).newPage();
+  await signIn(grader, baseUrl, SEEDED.grader.email);
+  await grader.goto(`${topicUrl}?post=${number + 1}`);
+  await post(grader, number + 1).getByTestId("solve-button").click();
+  await expect(grader.getByTestId("solved-answer")).toContainText(`post #${number + 1}`);
+  for (const page of [ann, ben]) await expect(page.getByTestId("solved-answer")).toContainText(`post #${number + 1}`, { timeout: 5000 });
+});

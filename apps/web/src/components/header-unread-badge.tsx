@@ -19,7 +19,7 @@ export function HeaderUnreadBadge({ userId }: { userId: string }) {
     void queryClient.invalidateQueries({ queryKey: trpc.notifications.unreadCount.queryKey() });
     void queryClient.invalidateQueries({ queryKey: trpc.notifications.list.queryKey() });
   }, [queryClient, trpc]);
-  useLiveChannel([`user:${userId}`], refresh, refresh);
+  useLiveChannel([`user:${userId}`], (event) => event.type === "notifications-changed" && refresh(), refresh);
   if (!count) return null;
   return (
     <span className={styles.countBadge} data-testid="unread-count" aria-label={`${count} unread`}>

@@ -1,10 +1,13 @@
 "use client";
 
+import { useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
+import { useRouter } from "next/navigation";
 import { Fragment, useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
 import { withQuery } from "~/lib/routes";
 import type { PostView, PostWindow, TopicView } from "~/server/forum/read";
 import { useTRPCClient } from "~/trpc/react";
+import { useLiveChannel, type LiveEvent } from "../live/use-live-channel";
 import { ForumComposer } from "./forum-composer";
 import { ForumPost } from "./forum-post";
 import { PostActions } from "./post-actions";
@@ -42,6 +45,10 @@ export function TopicStream({ topic, initial, target: initialTarget, signedIn }:
   const bottom = useRef<HTMLDivElement>(null);
   const composer = useRef<HTMLDivElement>(null);
   const busy = useRef(false);
+  /** The highest post number heard of live: the "new replies" bar shows while it is beyond the window. */
+  const [heard, setHeard] = useState(0);
+  const router = useRouter();
+  const queryClient = useQueryClient();
 
   const first = posts[0]?.number ?? 1;
   const last = posts[posts.length - 1]?.number ?? 0;
@@ -140,6 +147,63 @@ export function TopicStream({ topic, initial, target: initialTarget, signedIn }:
     return () => observer.disconnect();
   }, [armed, hasBefore, hasAfter, loadBefore, loadAfter]);
 
+  // Live: the topic's channel says what changed (numbers only); the stream refetches through the usual read.
+  const live = useRef({ last, hasAfter, first, loadAfter });
+  useEffect(() => {
+    live.current = { last, hasAfter, first, loadAfter };
+  });
+  const refreshPost = useCallback(
+    async (number: number) => {
+      const w = await client.forum.posts.query({ topicId: topic.id, after: number - 1 });
+      const fresh = w.posts.find((p) => p.number === number);
+      // Replaced where it stands: its height may change, but the posts above it, and so the reader's place, do not.
+      if (fresh) setPosts((current) => current.map((p) => (p.number === number ? fresh : p)));
+      setHighest((h) => Math.max(h, w.highestPostNumber));
+    },
+    [client, topic.id],
+  );
+  const onLive = useCallback(
+    (event: LiveEvent) => {
+      const now = live.current;
+      if (event.type === "post-created") {
+        if (event.number <= now.last) return;
+        setHighest((h) => Math.max(h, event.number));
+        setHeard((h) => Math.max(h, event.number));
+        // At the end of the topic and looking at its bottom: the new post goes below what they read, nothing moves.
+        const edge = bottom.current?.getBoundingClientRect().top ?? Infinity;
+        if (!now.hasAfter && edge < window.innerHeight + 200 && event.number === now.last + 1) void now.loadAfter();
+      } else if (event.type === "post-updated") {
+        if (event.number >= now.first && event.number <= now.last) void refreshPost(event.number).catch(() => {});
+        if (event.change === "solved" || event.change === "deleted") router.refresh();
+      } else if (event.type === "topic-updated") {
+        router.refresh();
+        void queryClient.invalidateQueries();
+      }
+    },
+    [refreshPost, router, queryClient],
+  );
+  const onResync = useCallback(() => {
+    router.refresh();
+    void client.forum.posts
+      .query({ topicId: topic.id, after: live.current.first - 1 })
+      .then((w) => {
+        setHighest(w.highestPostNumber);
+        setPosts((current) => current.map((p) => w.posts.find((f) => f.number === p.number) ?? p));
+      })
+      .catch(() => {});
+  }, [client, topic.id, router]);
+  useLiveChannel([`topic:${topic.id}`], onLive, onResync);
+
+  function showNew() {
+    const from = last + 1;
+    void run("after", async () => {
+      const w = await client.forum.posts.query({ topicId: topic.id, after: last });
+      setHighest(w.highestPostNumber);
+      pendingScroll.current = { kind: "to", number: from };
+      setPosts((current) => [...current, ...w.posts.filter((p) => p.number > (current[current.length - 1]?.number ?? 0))]);
+    });
+  }
+
   function onPosted(post: { number: number }) {
     setReplyTo(null);
     if (post.number - last <= 20 && !hasAfter) {
@@ -201,6 +265,11 @@ export function TopicStream({ topic, initial, target: initialTarget, signedIn }:
         ) : null}
         <div ref={bottom} />
       </div>
+      {heard > last && loading === null ? (
+        <button type="button" className={`button ${styles.newReplies}`} data-testid="new-replies" onClick={showNew}>
+          {heard - last === 1 ? "1 new reply" : `${heard - last} new replies`}
+        </button>
+      ) : null}
       <div ref={composer}>
         {topic.can.reply ? (
           <ForumComposer mode={{ kind: "reply", topicId: topic.id, category: topic.category.slug, replyTo, onPosted, ...(replyTo ? { onCancel: () => setReplyTo(null) } : {}) }} />

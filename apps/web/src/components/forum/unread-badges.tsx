@@ -1,13 +1,26 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useCallback } from "react";
 import { useTRPC } from "~/trpc/react";
+import { useLiveChannel } from "../live/use-live-channel";
 import styles from "./conversation.module.css";
 
-/** Signed in? The header asks already (account.me), so this adds no request. */
+/**
+ * Signed in? The header asks already (account.me), so this adds no request. While signed in, a new post in a topic
+ * the reader tracks or watches (`forum-unread-changed` on `user:<id>`) refetches the unread counts live; every badge
+ * of the page shares the page's one live connection and the same queries.
+ */
 function useSignedIn(): boolean {
   const trpc = useTRPC();
-  return Boolean(useQuery(trpc.account.me.queryOptions(undefined, { staleTime: 60_000 })).data);
+  const queryClient = useQueryClient();
+  const me = useQuery(trpc.account.me.queryOptions(undefined, { staleTime: 60_000 })).data;
+  const refresh = useCallback(() => {
+    void queryClient.invalidateQueries({ queryKey: trpc.forumConversation.unreadCounts.queryKey() });
+    void queryClient.invalidateQueries({ queryKey: trpc.forumConversation.topicStates.queryKey() });
+  }, [queryClient, trpc]);
+  useLiveChannel(me ? [`user:${me.id}`] : [], (event) => event.type === "forum-unread-changed" && refresh(), refresh);
+  return Boolean(me);
 }
 
 /** /forum: a category's unread topics (tracked or watched) and new ones, for the signed-in reader. */

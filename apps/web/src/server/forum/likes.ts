@@ -1,5 +1,6 @@
 import type { Prisma, PrismaClient } from "@course/db";
 import { DomainError } from "../errors";
+import { publishPostUpdated } from "./live";
 import { isModerator, type ForumActor } from "./permissions";
 import { displayName } from "./users";
 
@@ -33,7 +34,7 @@ export interface LikeResult {
 async function likeablePost(db: Db, postId: string, actor: ForumActor) {
   const post = await db.forumPost.findUnique({
     where: { id: postId },
-    select: { id: true, authorId: true, kind: true, deletedAt: true, hiddenAt: true, topicId: true, topic: { select: { deletedAt: true, archivedAt: true } } },
+    select: { id: true, number: true, authorId: true, kind: true, deletedAt: true, hiddenAt: true, topicId: true, topic: { select: { deletedAt: true, archivedAt: true } } },
   });
   if (!post || post.topic.deletedAt || ((post.deletedAt || post.hiddenAt) && !isModerator(actor.role))) throw new DomainError("NOT_FOUND", "There is no such post.");
   return post;
@@ -101,7 +102,8 @@ export async function unlikePost(prisma: PrismaClient, input: { postId: string; 
 }
 
 /** Moves the post's, topic's and both members' like counts by `delta`, relative to the rows (no read-modify-write). */
-async function countLike(tx: Tx, post: { id: string; topicId: string; authorId: string | null }, likerId: string, delta: 1 | -1) {
+async function countLike(tx: Tx, post: { id: string; number: number; topicId: string; authorId: string | null }, likerId: string, delta: 1 | -1) {
+  await publishPostUpdated(tx, { topicId: post.topicId, postId: post.id, number: post.number }, "liked");
   const updated = await tx.forumPost.update({ where: { id: post.id }, data: { likeCount: { increment: delta } }, select: { likeCount: true } });
   await tx.forumTopic.update({ where: { id: post.topicId }, data: { likeCount: { increment: delta } } });
   await tx.forumUserStat.upsert({ where: { userId: likerId }, create: { userId: likerId, likesGiven: Math.max(0, delta) }, update: { likesGiven: { increment: delta } } });

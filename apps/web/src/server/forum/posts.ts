@@ -6,6 +6,7 @@ import { htmlToText } from "../wiki/render";
 import { cookPost, type Cooked } from "./cook";
 import { deleteDraft, draftKey } from "./drafts";
 import { checkPostAllowed } from "./limits";
+import { publishPostCreated, publishPostUpdated } from "./live";
 import { logModeration } from "./moderation-log";
 import { postPath } from "./paths";
 import { canDeletePost, canEditPost, canReply, canRestorePost, checkWrite, isModerator, type ForumActor } from "./permissions";
@@ -157,6 +158,7 @@ export async function insertPostIn(tx: Tx, input: InsertPostInput) {
       },
     });
   }
+  await publishPostCreated(tx, { topicId: topic.id, postId: post.id, number, authorId: input.author.id });
   return { id: post.id, number, topic: { id: topic.id, slug: topic.slug, title: topic.title } };
 }
 
@@ -266,6 +268,7 @@ export async function editPost(prisma: PrismaClient, input: { postId: string; bo
       },
     });
     await deleteDraft(tx, { userId: input.actor.id, key: draftKey.edit(post.id) });
+    await publishPostUpdated(tx, { topicId: post.topic.id, postId: post.id, number: post.number }, "edited");
     if (post.authorId !== input.actor.id && !post.wiki) {
       await logModeration(tx, { actor: input.actor, action: "post.edit", targetType: "post", targetId: post.id, reason: summary, detail: { revision: result.number } });
     }
@@ -295,6 +298,7 @@ export async function deletePost(prisma: PrismaClient, input: { postId: string; 
     await unsolveIfAnswerIn(tx, post.id);
     await tx.forumTopic.update({ where: { id: post.topic.id }, data: { replyCount: { decrement: 1 } } });
     await syncPostSearch(tx, post.topic, { ...post, deletedAt: new Date() }, "");
+    await publishPostUpdated(tx, { topicId: post.topic.id, postId: post.id, number: post.number }, "deleted");
     if (post.authorId !== input.actor.id) {
       await logModeration(tx, { actor: input.actor, action: "post.delete", targetType: "post", targetId: post.id, reason: input.reason ?? "" });
     }
@@ -318,6 +322,7 @@ export async function restorePost(prisma: PrismaClient, input: { postId: string;
     await tx.forumTopic.update({ where: { id: post.topic.id }, data: { replyCount: { increment: 1 } } });
     const row = await tx.forumPost.findUniqueOrThrow({ where: { id: post.id }, select: { cooked: true } });
     await syncPostSearch(tx, post.topic, { ...post, deletedAt: null }, htmlToText(row.cooked));
+    await publishPostUpdated(tx, { topicId: post.topic.id, postId: post.id, number: post.number }, "restored");
     if (post.authorId !== input.actor.id) {
       await logModeration(tx, { actor: input.actor, action: "post.restore", targetType: "post", targetId: post.id, reason: input.reason ?? "" });
     }

@@ -2,6 +2,7 @@ import type { Prisma, PrismaClient } from "@course/db";
 import { DomainError } from "../errors";
 import { notify } from "../notifications/notify";
 import { htmlToText } from "../wiki/render";
+import { publishPostUpdated, publishTopicUpdated } from "./live";
 import { logModeration } from "./moderation-log";
 import { postPath } from "./paths";
 import { isModerator, type ForumActor, type ForumViewer } from "./permissions";
@@ -64,6 +65,8 @@ export async function markSolved(prisma: PrismaClient, input: { postId: string; 
     if (post.kind !== "regular" || post.deletedAt || post.hiddenAt) throw new DomainError("BAD_REQUEST", "A deleted or hidden post cannot be the answer.");
     if (topic.solvedPostId === post.id) return { solvedPostId: post.id, number: post.number, changed: false };
     await tx.forumTopic.update({ where: { id: topic.id }, data: { solvedPostId: post.id, solvedById: input.actor.id, solvedAt: new Date() } });
+    await publishPostUpdated(tx, { topicId: topic.id, postId: post.id, number: post.number }, "solved");
+    await publishTopicUpdated(tx, topic.id);
     if (topic.authorId !== input.actor.id) {
       await logModeration(tx, { actor: input.actor, action: "topic.solve", targetType: "topic", targetId: topic.id, detail: { postId: post.id, number: post.number } });
     }
@@ -87,6 +90,7 @@ export async function unmarkSolved(prisma: PrismaClient, input: { topicId: strin
     assertCanSolve(input.actor, topic);
     if (!topic.solvedPostId) return { solvedPostId: null, changed: false };
     await tx.forumTopic.update({ where: { id: topic.id }, data: { solvedPostId: null, solvedById: null, solvedAt: null } });
+    await publishTopicUpdated(tx, topic.id);
     if (topic.authorId !== input.actor.id) {
       await logModeration(tx, { actor: input.actor, action: "topic.unsolve", targetType: "topic", targetId: topic.id, detail: { postId: topic.solvedPostId } });
     }

@@ -3,6 +3,7 @@ import { DomainError } from "../errors";
 import { REVISION_TRANSACTION } from "../revisions/documents";
 import { cookPost } from "./cook";
 import { draftKey } from "./drafts";
+import { publishTopicUpdated } from "./live";
 import { logModeration } from "./moderation-log";
 import { topicPath, slugify } from "./paths";
 import { checkPostAllowed } from "./limits";
@@ -112,6 +113,7 @@ export async function updateTopic(prisma: PrismaClient, input: { topicId: string
       select: { id: true, slug: true, title: true },
     });
     await syncTopicSearch(tx, topic.id);
+    await publishTopicUpdated(tx, topic.id);
     if (topic.authorId !== input.actor.id) {
       const detail = { ...(title !== undefined ? { title: { from: topic.title, to: title } } : {}), ...(category ? { category: category.slug } : {}) };
       await logModeration(tx, { actor: input.actor, action: category ? "topic.move" : "topic.retitle", targetType: "topic", targetId: topic.id, reason: input.reason ?? "", detail });
@@ -148,6 +150,7 @@ export async function setTopicState(prisma: PrismaClient, input: { topicId: stri
   await prisma.$transaction(async (tx) => {
     await tx.forumTopic.update({ where: { id: topic.id }, data });
     if (input.state === "unlisted") await syncTopicSearch(tx, topic.id);
+    await publishTopicUpdated(tx, topic.id);
     const verb = STATE_VERBS[input.state][input.on ? 0 : 1];
     await logModeration(tx, { actor: input.actor, action: `topic.${verb}`, targetType: "topic", targetId: topic.id, reason: input.reason ?? "" });
   }, REVISION_TRANSACTION);
@@ -168,6 +171,7 @@ export async function deleteTopic(prisma: PrismaClient, input: { topicId: string
   await prisma.$transaction(async (tx) => {
     await tx.forumTopic.update({ where: { id: topic.id }, data: { deletedAt: new Date(), deletedById: input.actor.id } });
     await syncTopicSearch(tx, topic.id);
+    await publishTopicUpdated(tx, topic.id);
     if (topic.authorId !== input.actor.id) await logModeration(tx, { actor: input.actor, action: "topic.delete", targetType: "topic", targetId: topic.id, reason: input.reason ?? "" });
   }, REVISION_TRANSACTION);
   return { deleted: true };
@@ -183,6 +187,7 @@ export async function restoreTopic(prisma: PrismaClient, input: { topicId: strin
   await prisma.$transaction(async (tx) => {
     await tx.forumTopic.update({ where: { id: topic.id }, data: { deletedAt: null, deletedById: null } });
     await syncTopicSearch(tx, topic.id);
+    await publishTopicUpdated(tx, topic.id);
     if (topic.authorId !== input.actor.id) await logModeration(tx, { actor: input.actor, action: "topic.restore", targetType: "topic", targetId: topic.id, reason: input.reason ?? "" });
   }, REVISION_TRANSACTION);
   return { restored: true };

@@ -1,6 +1,7 @@
 import type { PrismaClient } from "@course/db";
 import type { PublicUser } from "../auth/users";
 import { DomainError } from "../errors";
+import { isModerator } from "../forum/permissions";
 
 /** Ids in channel names: database ids (cuid, uuid), never user text, and never a comma (the list separator). */
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -31,9 +32,12 @@ export const LIVE_CHANNEL_KINDS = {
     },
   },
   topic: {
-    // The forum narrows this when topics can be hidden from some readers (its events carry only ids and numbers).
-    description: "a forum topic's posts, edits and likes; anyone who may read the topic",
-    async authorize() {},
+    // Like the topic page: unlisted topics are read by their address, deleted ones by moderators only.
+    description: "a forum topic's posts, edits, likes and states; anyone who may read the topic (a deleted one: graders and admins)",
+    async authorize({ viewer, prisma }, id) {
+      const topic = await prisma.forumTopic.findUnique({ where: { id }, select: { deletedAt: true } });
+      if (!topic || (topic.deletedAt && !isModerator(viewer?.role))) throw new DomainError("NOT_FOUND", "There is no such topic.");
+    },
   },
 } as const satisfies Record<string, ChannelKindSpec>;
 

@@ -18,6 +18,8 @@ interface EventSpec {
 export const LIVE_EVENTS = {
   /** The user's notifications changed (one was created): refetch the unread count or the list. */
   "notifications-changed": { channels: ["user"], data: z.strictObject({}) },
+  /** For the forum: a topic this member tracks or watches has a new post; refetch unread counts. */
+  "forum-unread-changed": { channels: ["user"], data: z.strictObject({ topicId: id }) },
   /** For the forum: a reply was added to the topic. */
   "post-created": { channels: ["topic"], data: z.strictObject({ topicId: id, postId: id, number: postNumber }) },
   /** For the forum: a post changed (edited, liked, deleted, restored, hidden, marked solved). */
