@@ -9,7 +9,10 @@ import { replyToTopic } from "~/server/forum/posts";
 import { viewTopic } from "~/server/forum/read";
 import { setUpForumAtStart } from "~/server/forum/startup";
 import { discussWikiPage, wikiDiscussionKey, wikiDiscussionUrl } from "~/server/forum/wiki-discussion";
+import { promotePostToNotes } from "~/server/forum/promote";
+import { createTopic } from "~/server/forum/topics";
 import { seedLessonPagesAtStart } from "~/server/wiki/lesson-startup";
+import { pageHistory, viewPage } from "~/server/wiki/read";
 import { savePage } from "~/server/wiki/pages";
 import { eachBackend } from "./support/backends";
 
@@ -89,6 +92,39 @@ eachBackend((get: () => Database) => {
       const glossary = (await prisma.forumTopic.findFirst({ where: { title: "Wiki: Glossary" }, select: { category: { select: { slug: true } } } }))!;
       expect(glossary.category.slug).toBe("general");
       await expect(discussWikiPage(prisma, { title: "No such page", body: "Hm", author: asAnn, lessons: course.lessons })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    });
+  });
+});
+
+eachBackend((get: () => Database) => {
+  describe("add to lesson notes", () => {
+    it("appends a lesson thread's post to the notes page as an attributed revision, merged over edits, for graders and the author", async () => {
+      const { prisma } = get();
+      await seedLessonPagesAtStart(prisma);
+      await setUpForumAtStart(prisma);
+      const ann = await prisma.user.create({ data: { email: "ann@example.com", name: "ann", username: "ann" } });
+      const bob = await prisma.user.create({ data: { email: "bob@example.com", name: "bob", username: "bob" } });
+      const grace = await prisma.user.create({ data: { email: "grace@example.com", name: "grace", role: "grader" } });
+      const asAnn = { id: ann.id, name: "ann", role: "student" as const };
+      const topicId = (await lessonThreadUrl(prisma, lesson1.forumThread))!.split("/")[3]!;
+      const reply = await replyToTopic(prisma, { topicId, body: "Tip: normalise the images first.", author: asAnn });
+
+      await expect(promotePostToNotes(prisma, { postId: reply.id, actor: { id: bob.id, name: "bob", role: "student" }, lessons: course.lessons })).rejects.toMatchObject({ code: "FORBIDDEN" });
+      const notes = lesson1.notesFile;
+      const before = await viewPage(prisma, notes, { id: null, role: null });
+      const saved = await promotePostToNotes(prisma, { postId: reply.id, actor: { id: grace.id, name: "grace", role: "grader" }, lessons: course.lessons });
+      expect(saved.number).toBe(before.number + 1);
+      const after = await viewPage(prisma, notes, { id: null, role: null });
+      expect(after.body.startsWith(before.body.trimEnd())).toBe(true);
+      expect(after.body).toContain(`*From [forum post #${reply.number}](${reply.url}) by @ann:*\n\nTip: normalise the images first.\n`);
+      const history = await pageHistory(prisma, notes, { id: null, role: null });
+      expect(history.revisions[0]).toMatchObject({ summary: `From forum post #${reply.number} by @ann` });
+
+      // The author may promote their own post too; a post outside a lesson's category cannot be.
+      const again = await promotePostToNotes(prisma, { postId: reply.id, actor: asAnn, lessons: course.lessons });
+      expect(again.number).toBe(saved.number + 1);
+      const general = await createTopic(prisma, { categorySlug: "general", title: "Off topic here", body: "Hello all", author: asAnn });
+      await expect(promotePostToNotes(prisma, { postId: general.postId, actor: { id: grace.id, name: "grace", role: "grader" }, lessons: course.lessons })).rejects.toMatchObject({ code: "BAD_REQUEST" });
     });
   });
 });

@@ -8,6 +8,7 @@ import { useTRPCClient } from "~/trpc/react";
 import { ForumComposer } from "./forum-composer";
 import { ForumPost } from "./forum-post";
 import { PostActions } from "./post-actions";
+import { PromoteToNotes } from "./promote-to-notes";
 import { SolvedAnswer } from "./solved-answer";
 import styles from "./forum.module.css";
 
@@ -189,7 +190,12 @@ export function TopicStream({ topic, initial, target: initialTarget, signedIn, p
               canReply={topic.can.reply}
               onReply={startReply}
               onChanged={(updated) => setPosts((current) => current.map((p) => (p.id === updated.id ? updated : p)))}
-              extraActions={<PostActions post={post} topicUrl={topic.url} />}
+              extraActions={
+                <>
+                  <PostActions post={post} topicUrl={topic.url} />
+                  <PromoteToNotes post={post} topic={topic} />
+                </>
+              }
             />
             {post.number === 1 ? <SolvedAnswer /> : null}
           </Fragment>

@@ -3,6 +3,7 @@ import { hasRole } from "../auth/roles";
 import { DomainError } from "../errors";
 import { viewPage } from "../wiki/read";
 import { savePage } from "../wiki/pages";
+import { wikiPath } from "../wiki/titles";
 import { postPath } from "./paths";
 import type { ForumActor } from "./permissions";
 
@@ -50,7 +51,7 @@ export async function promotePostToNotes(prisma: PrismaClient, input: { postId: 
     const current = page.exists ? page.body.replace(/\s+$/, "") : "";
     const body = current ? `${current}\n\n${block}` : block;
     const result = await savePage(prisma, { title: lesson.notesFile, body, summary, baseRevision: page.exists ? page.number : 0, author, watch: false });
-    if (result.status !== "conflict") return { title: result.title, key: result.key, number: result.number };
+    if (result.status !== "conflict") return { title: result.title, key: result.key, number: result.number, url: wikiPath(result.key) };
     if (attempt >= ATTEMPTS) throw new DomainError("CONFLICT", "The notes page kept changing; try again.");
   }
 }
