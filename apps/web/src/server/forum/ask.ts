@@ -14,6 +14,7 @@ const askSchema = z.object({
     .string()
     .max(ASK_QUOTE_MAX * 2)
     .optional()
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what a transcript line may not carry
     .transform((q) => q?.replace(/[\u0000-\u001f\u007f]+/g, " ").replace(/\s+/g, " ").trim().slice(0, ASK_QUOTE_MAX) || undefined),
 });
 
