@@ -64,6 +64,8 @@ interface Fixture {
   /** the student's topic (a reply of theirs, one of otherStudent's, one of theirs a grader deleted) */
   forumTopicId: string;
   forumPostId: string;
+  /** the student's reply in lesson 1's category (may be added to the lesson's notes) */
+  forumLessonPostId: string;
   forumDeletedPostId: string;
   /** otherStudent's reply in the student's topic (general is solvable here) */
   forumOtherPostId: string;
@@ -173,6 +175,10 @@ const PROCEDURES: Record<string, { input: (f: Fixture) => unknown; expect: Expec
   "forum.lessonThread": { input: () => ({ slug: "lesson-1" }), expect: PUBLIC },
   "forum.preview": { input: () => ({ body: "Some **text** and [[Matrix page]]" }), expect: SIGNED_IN },
   "forum.createTopic": { input: () => ({ category: "general", title: "A new question", body: "How?" }), expect: SIGNED_IN },
+  // A wiki page's first discussion post creates its topic; anyone signed in may start it.
+  "forum.discussWikiPage": { input: () => ({ title: "Matrix page", body: "Let us talk about it" }), expect: SIGNED_IN },
+  // The student's own reply in a lesson's category: its author, graders and admins add it to the lesson's notes.
+  "forum.promoteToNotes": { input: (f) => ({ postId: f.forumLessonPostId }), expect: { ...SIGNED_IN, otherStudent: "FORBIDDEN" } },
   "forum.reply": { input: (f) => ({ topicId: f.forumTopicId, body: "Me too", replyTo: 2 }), expect: SIGNED_IN },
   "forum.forEdit": { input: (f) => ({ id: f.forumPostId }), expect: SIGNED_IN },
   // The student's own reply: its author and moderators edit and delete it.
@@ -452,7 +458,10 @@ eachBackend((db) => {
     await protectPage(prisma, { title: "Guarded page", level: "grader", reason: "", actor: wikiAdmin });
     await savePage(prisma, { title: "Deleted page", body: "Gone.\n", baseRevision: 0, author: wikiAdmin });
     await deletePage(prisma, { title: "Deleted page", reason: "", actor: wikiAdmin });
-    await syncForumCategories(prisma, [{ slug: "general", name: "General", description: "", position: 0, color: "", solvable: true, lessonSlug: null }]);
+    await syncForumCategories(prisma, [
+      { slug: "general", name: "General", description: "", position: 0, color: "", solvable: true, lessonSlug: null },
+      { slug: "lesson-1", name: "Lesson 1", description: "", position: 1, color: "", solvable: true, lessonSlug: "lesson-1" },
+    ]);
     const forumActor = (u: { id: string; name: string | null; role: "student" | "grader" | "admin" }) => ({ id: u.id, name: u.name ?? "", role: u.role });
     const topic = await createTopic(prisma, { categorySlug: "general", title: "Matrix topic", body: "Question?", author: forumActor(student) });
     const reply = await replyToTopic(prisma, { topicId: topic.id, body: "My own answer", author: forumActor(student) });
@@ -468,6 +477,8 @@ eachBackend((db) => {
     await flagPost(prisma, { postId: flaggedPost.id, reason: "off-topic", actor: forumActor(flagger) });
     const silenced = await prisma.user.create({ data: { email: "silenced@example.com", silencedUntil: new Date(Date.now() + 86_400_000), silenceReason: "test" } });
     const suspended = await prisma.user.create({ data: { email: "suspended@example.com", suspendedUntil: new Date(Date.now() + 86_400_000), suspendReason: "test" } });
+    const lessonTopic = await createTopic(prisma, { categorySlug: "lesson-1", title: "Lesson question", body: "Why?", author: forumActor(otherStudent) });
+    const lessonReply = await replyToTopic(prisma, { topicId: lessonTopic.id, body: "Because.", author: forumActor(student) });
     return {
       users: { admin, student, otherStudent, grader },
       submissionId: sub.id,
@@ -486,6 +497,7 @@ eachBackend((db) => {
       flaggedPostId: flaggedPost.id,
       silencedUserId: silenced.id,
       suspendedUserId: suspended.id,
+      forumLessonPostId: lessonReply.id,
     };
   }
   const userOf = (f: Fixture, actor: Actor): PublicUser | null => (actor === "anonymous" || actor === "runner" ? null : f.users[actor]);

@@ -12,7 +12,7 @@ import styles from "./forum.module.css";
 
 export type ComposerMode =
   | { kind: "topic"; categories: Array<{ slug: string; name: string }>; category?: string }
-  | { kind: "reply"; topicId: string; category: string; replyTo: number | null; onPosted: (post: { number: number; url: string }) => void; onCancel?: () => void }
+  | { kind: "reply"; topicId: string; category: string; replyTo: number | null; onPosted: (post: { number: number; url: string }) => void; onCancel?: () => void; prefill?: string }
   | { kind: "edit"; postId: string; category: string; body: string; baseRevision: number; onSaved: () => void; onCancel: () => void };
 
 /** Where the syntax is explained (README "Forum"), shown under every composer. */
@@ -34,7 +34,7 @@ export function SyntaxHint() {
 export function ForumComposer({ mode }: { mode: ComposerMode }) {
   const trpc = useTRPC();
   const ids = useId();
-  const [text, setText] = useState(mode.kind === "edit" ? mode.body : "");
+  const [text, setText] = useState(mode.kind === "edit" ? mode.body : mode.kind === "reply" ? (mode.prefill ?? "") : "");
   const [title, setTitle] = useState("");
   const [category, setCategory] = useState(mode.kind === "topic" ? (mode.category ?? mode.categories[0]?.slug ?? "") : mode.category);
   const [summary, setSummary] = useState("");

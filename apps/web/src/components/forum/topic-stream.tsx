@@ -11,6 +11,7 @@ import { useLiveChannel, type LiveEvent } from "../live/use-live-channel";
 import { ForumComposer } from "./forum-composer";
 import { ForumPost } from "./forum-post";
 import { PostActions } from "./post-actions";
+import { PromoteToNotes } from "./promote-to-notes";
 import { SolvedAnswer } from "./solved-answer";
 import styles from "./forum.module.css";
 
@@ -20,6 +21,8 @@ interface Props {
   /** the post the page was opened at (`?post=`), 1 by default */
   target: number;
   signedIn: boolean;
+  /** "Ask about this moment": the reply's opening text, and the query that brings it back after sign-in */
+  prefill?: { text: string; query: string };
 }
 
 type Scroll = { kind: "to"; number: number } | { kind: "keep"; number: number; top: number };
@@ -31,7 +34,7 @@ type Scroll = { kind: "to"; number: number } | { kind: "keep"; number: number; t
  * post, however long the topic is. Posts added above keep the reader's place (the post they were looking at stays
  * where it was on screen).
  */
-export function TopicStream({ topic, initial, target: initialTarget, signedIn }: Props) {
+export function TopicStream({ topic, initial, target: initialTarget, signedIn, prefill }: Props) {
   const client = useTRPCClient();
   const [posts, setPosts] = useState<PostView[]>(initial.posts);
   const [highest, setHighest] = useState(initial.highestPostNumber);
@@ -251,7 +254,12 @@ export function TopicStream({ topic, initial, target: initialTarget, signedIn }:
               canReply={topic.can.reply}
               onReply={startReply}
               onChanged={(updated) => setPosts((current) => current.map((p) => (p.id === updated.id ? updated : p)))}
-              extraActions={<PostActions post={post} topicUrl={topic.url} />}
+              extraActions={
+                <>
+                  <PostActions post={post} topicUrl={topic.url} />
+                  <PromoteToNotes post={post} topic={topic} />
+                </>
+              }
             />
             {post.number === 1 ? <SolvedAnswer /> : null}
           </Fragment>
@@ -272,10 +280,10 @@ export function TopicStream({ topic, initial, target: initialTarget, signedIn }:
       ) : null}
       <div ref={composer}>
         {topic.can.reply ? (
-          <ForumComposer mode={{ kind: "reply", topicId: topic.id, category: topic.category.slug, replyTo, onPosted, ...(replyTo ? { onCancel: () => setReplyTo(null) } : {}) }} />
+          <ForumComposer mode={{ kind: "reply", topicId: topic.id, category: topic.category.slug, replyTo, onPosted, ...(replyTo ? { onCancel: () => setReplyTo(null) } : {}), ...(prefill ? { prefill: prefill.text } : {}) }} />
         ) : !signedIn ? (
           <p>
-            <Link href={withQuery("/signin", { callbackUrl: topic.url })}>Sign in</Link> to reply.
+            <Link href={withQuery("/signin", { callbackUrl: prefill ? `${topic.url}?${prefill.query}` : topic.url })}>Sign in</Link> to reply.
           </p>
         ) : (
           <p className={styles.muted}>{topic.archived ? "This topic is archived." : topic.closed ? "This topic is closed: it takes no more replies." : "You cannot reply here."}</p>

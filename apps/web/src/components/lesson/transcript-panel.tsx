@@ -2,6 +2,7 @@
 
 import { useDeferredValue, useEffect, useId, useMemo, useRef, useState, type ReactNode } from "react";
 import type { TimedItem } from "./chapter-timeline";
+import { askMomentPath } from "~/lib/ask-moment";
 import { useLessonPlayer } from "./lesson-player";
 import { indexAt } from "./time-links";
 import styles from "./lesson.module.css";
@@ -29,7 +30,7 @@ function highlight(text: string, query: string): ReactNode {
  * The transcript beside the video: the cue being spoken is marked and kept in view (unless the reader scrolled
  * in the last few seconds), a search box filters the cues and highlights the matches, and every cue seeks.
  */
-export function TranscriptPanel({ cues, slug }: { cues: TranscriptCue[]; slug: string }) {
+export function TranscriptPanel({ cues, slug, forumThread }: { cues: TranscriptCue[]; slug: string; forumThread?: string }) {
   const ctx = useLessonPlayer();
   const [query, setQuery] = useState("");
   const deferred = useDeferredValue(query.trim().toLowerCase());
@@ -126,6 +127,11 @@ export function TranscriptPanel({ cues, slug }: { cues: TranscriptCue[]; slug: s
               <span className={styles.time}>{cue.label}</span>
               <span>{highlight(cue.text, deferred)}</span>
             </button>
+            {forumThread ? (
+              <a href={askMomentPath(forumThread, cue.start, cue.text)} className={styles.askLine} data-testid="ask-line" aria-label={`Ask about ${cue.label}`} title="Ask about this moment">
+                Ask
+              </a>
+            ) : null}
           </li>
         ))}
       </ol>

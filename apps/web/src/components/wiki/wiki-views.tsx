@@ -9,10 +9,11 @@ interface Tab {
   label: string;
 }
 
-/** The page's tabs: read, edit, history, information. */
+/** The page's tabs: read, edit, discuss (its forum topic), history, information. */
 export function Tabs({ path, current, exists = true, canEdit = true }: { path: WikiPath; current: string; exists?: boolean; canEdit?: boolean }) {
   const more: Tab[] = exists
     ? [
+        { id: "discuss", href: `${path}?action=discuss`, label: "Discuss" },
         { id: "history", href: `${path}?action=history`, label: "History" },
         { id: "info", href: `${path}?action=info`, label: "Information" },
         { id: "raw", href: `${path}?action=raw`, label: "Raw" },

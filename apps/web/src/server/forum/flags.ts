@@ -8,6 +8,7 @@ import { logModeration } from "./moderation-log";
 import { postPath } from "./paths";
 import { isModerator, type ForumActor } from "./permissions";
 import { deletePost } from "./posts";
+import { publishPostUpdated } from "./live";
 import { syncPostSearch } from "./search";
 import { effectiveTrustLevel, MAX_TRUST_LEVEL } from "./trust";
 import { displayName } from "./users";
@@ -60,6 +61,7 @@ async function hideIn(tx: Tx, post: Prisma.ForumPostGetPayload<{ select: typeof 
   const changed = await tx.forumPost.updateMany({ where: { id: post.id, hiddenAt: null }, data: { hiddenAt: at, hiddenReason: reason } });
   if (changed.count === 0) return false;
   await syncPostSearch(tx, post.topic, { ...post, hiddenAt: at }, "");
+  await publishPostUpdated(tx, { topicId: post.topic.id, postId: post.id, number: post.number }, "hidden");
   return true;
 }
 
@@ -67,6 +69,7 @@ async function unhideIn(tx: Tx, post: Prisma.ForumPostGetPayload<{ select: typeo
   const changed = await tx.forumPost.updateMany({ where: { id: post.id, hiddenAt: { not: null } }, data: { hiddenAt: null, hiddenReason: "" } });
   if (changed.count === 0) return false;
   await syncPostSearch(tx, post.topic, { ...post, hiddenAt: null }, htmlToText(post.cooked));
+  await publishPostUpdated(tx, { topicId: post.topic.id, postId: post.id, number: post.number }, "restored");
   return true;
 }
 

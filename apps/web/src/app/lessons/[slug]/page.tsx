@@ -4,6 +4,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { LessonThreadBox } from "~/components/forum/lesson-thread-box";
 import { HomeworkBox } from "~/components/homework/homework-box";
+import { AskMoment } from "~/components/lesson/ask-moment";
 import { ChapterTimeline } from "~/components/lesson/chapter-timeline";
 import { LessonBody } from "~/components/lesson/lesson-body";
 import { lessonLinks } from "~/components/lesson/lesson-links";
@@ -79,12 +80,14 @@ export default async function LessonPage({ params }: Props) {
                   Watch on YouTube
                 </a>
                 {lesson.duration ? <> · {formatTime(lesson.duration)}</> : null}
+                {" · "}
+                <AskMoment forumThread={lesson.forumThread} />
               </p>
             </div>
             <div className={styles.side}>
               <ChapterTimeline chapters={chapters} />
               <WikiTimeline slug={slug} />
-              {cues.length > 0 ? <TranscriptPanel cues={cues} slug={slug} /> : <p className={styles.small}>No transcript for this lesson yet.</p>}
+              {cues.length > 0 ? <TranscriptPanel cues={cues} slug={slug} forumThread={lesson.forumThread} /> : <p className={styles.small}>No transcript for this lesson yet.</p>}
             </div>
           </div>
         ) : (

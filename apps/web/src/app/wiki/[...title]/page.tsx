@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { withQuery } from "~/lib/routes";
+import { WikiDiscussComposer } from "~/components/forum/wiki-discuss-composer";
+import { FileSection } from "~/components/wiki/file-section";
+import { sitePath, withQuery } from "~/lib/routes";
 import { notFound, redirect } from "next/navigation";
 import { MarkReadOnOpen } from "~/components/homework/notification-list";
 import { WikiArticle } from "../wiki-article";
@@ -14,6 +16,7 @@ import { hasRole } from "~/server/auth/roles";
 import { parseTitle, TitleError, titleFromSegments, wikiPath } from "~/server/wiki/titles";
 import { getDb } from "~/server/db";
 import { DomainError } from "~/server/errors";
+import { wikiDiscussionUrl } from "~/server/forum/wiki-discussion";
 import { fileInfo } from "~/server/media/store";
 import { allPages, changes, pageDiff, pageForEdit, pageHistory, pageInfo, viewPage, watchlistPages, whatLinksHere, wikiLog, type Viewer } from "~/server/wiki/read";
 
@@ -63,6 +66,25 @@ export default async function WikiPage({ params, searchParams }: { params: Param
   const prisma = (await getDb()).prisma;
   const user = await getCurrentUser();
   const viewer = viewerOf(user);
+
+  if (action === "discuss") {
+    // The page's topic once someone started it; before that a composer whose first post creates it (never on GET).
+    const url = await orNotFound(wikiDiscussionUrl(prisma, t.title));
+    if (url) redirect(sitePath(url));
+    return (
+      <div className={styles.layout}>
+        <h1>Discuss: {t.title}</h1>
+        <Tabs path={path} current="discuss" />
+        {user ? (
+          <WikiDiscussComposer title={t.title} />
+        ) : (
+          <p>
+            Nobody has discussed this page yet. <Link href={withQuery("/signin", { callbackUrl: `${path}?action=discuss` })}>Sign in</Link> to start.
+          </p>
+        )}
+      </div>
+    );
+  }
 
   if (action === "edit") {
     const page = await orNotFound(pageForEdit(prisma, t.title, viewer));

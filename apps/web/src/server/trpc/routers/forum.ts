@@ -20,6 +20,8 @@ import {
   viewTopic,
   type WindowAnchor,
 } from "../../forum/read";
+import { promotePostToNotes } from "../../forum/promote";
+import { discussWikiPage } from "../../forum/wiki-discussion";
 import { createTopic, deleteTopic, MAX_TITLE_CHARS, restoreTopic, setTopicState, TOPIC_STATES, updateTopic } from "../../forum/topics";
 import { MAX_SUMMARY_CHARS } from "../../revisions/documents";
 import { createTRPCRouter, protectedProcedure, publicProcedure, roleProcedure } from "../init";
@@ -87,6 +89,16 @@ export const forumRouter = createTRPCRouter({
   createTopic: protectedProcedure
     .input(z.object({ category: categorySlug, title, body }))
     .mutation(({ ctx, input }) => createTopic(ctx.db.prisma, { categorySlug: input.category, title: input.title, body: input.body, author: actor(ctx.user) })),
+
+  /** The first post of a wiki page's "Discuss" tab, which creates the page's topic (or replies there once it exists). */
+  discussWikiPage: protectedProcedure
+    .input(z.object({ title: z.string().min(1).max(300), body }))
+    .mutation(async ({ ctx, input }) => discussWikiPage(ctx.db.prisma, { title: input.title, body: input.body, author: actor(ctx.user), lessons: (await getCourse()).lessons })),
+
+  /** "Add to lesson notes": a lesson category's post appended to the lesson's notes page (graders, admins, its author). */
+  promoteToNotes: protectedProcedure
+    .input(z.object({ postId: id }))
+    .mutation(async ({ ctx, input }) => promotePostToNotes(ctx.db.prisma, { postId: input.postId, actor: actor(ctx.user), lessons: (await getCourse()).lessons })),
 
   reply: protectedProcedure
     .input(z.object({ topicId: id, body, replyTo: postNumber.optional() }))

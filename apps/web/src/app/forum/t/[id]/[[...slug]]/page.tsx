@@ -12,6 +12,8 @@ import styles from "~/components/forum/forum.module.css";
 import { getCurrentUser } from "~/server/auth/session";
 import { getDb } from "~/server/db";
 import { DomainError } from "~/server/errors";
+import { askPrefill, askQuery, parseAskMoment } from "~/server/forum/ask";
+import { getCourse } from "~/server/content";
 import { categoriesOverview, viewTopic } from "~/server/forum/read";
 import { topicConversation } from "~/server/forum/viewer-state";
 
@@ -52,8 +54,13 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
  */
 export default async function TopicPage({ params, searchParams }: { params: Params; searchParams: Search }) {
   const { id } = await params;
-  const post = postParam((await searchParams).post);
+  const query = await searchParams;
+  const post = postParam(query.post);
   const { user, viewer, topic, window, conversation, opened } = await load(id, post);
+  // "Ask about this moment" from the lesson page: the reply composer opens with the moment's link and line.
+  const ask = topic.category.lessonSlug ? parseAskMoment(query) : null;
+  const lessonNumber = ask ? (await getCourse()).lessons.find((l) => l.slug === topic.category.lessonSlug)?.lesson : undefined;
+  const ask_ = ask && lessonNumber !== undefined ? { text: askPrefill(ask, lessonNumber), query: askQuery(ask) } : undefined;
   const categories = topic.can.moderate ? await categoriesOverview((await getDb()).prisma, viewer) : [];
   return (
     <div className={styles.layout}>
@@ -72,7 +79,7 @@ export default async function TopicPage({ params, searchParams }: { params: Para
       <TopicTools topic={topic} categories={categories.map((c) => ({ slug: c.slug, name: c.name }))} />
       <ConversationProvider topicId={topic.id} viewerId={user?.id ?? null} initial={conversation}>
         {conversation.level ? <WatchLevel target={{ topicId: topic.id }} initial={conversation.level} reason={conversation.levelReason} /> : null}
-        <TopicStream key={`${topic.id}:${opened ?? 1}`} topic={topic} initial={window} target={window.target ?? 1} signedIn={user !== null} />
+        <TopicStream key={`${topic.id}:${opened ?? 1}`} topic={topic} initial={window} target={window.target ?? 1} signedIn={user !== null} {...(ask_ ? { prefill: ask_ } : {})} />
         <QuoteSelection />
         <ReadTracker />
       </ConversationProvider>
