@@ -1,5 +1,5 @@
 import fs from "node:fs";
-import { startSite } from "./support/site";
+import { makeSeededTemplate, startSite } from "./support/site";
 import { ensureLesson1Transcript, temporaryContentCopy } from "./support/youtube-stub-content";
 
 /**
@@ -14,10 +14,12 @@ export default async function globalSetup() {
   ensureLesson1Transcript(process.env.COURSE_CONTENT_DIR);
   process.env.YOUTUBE_IFRAME_API_URL ??= "https://youtube-stub.test/iframe_api.js";
 
+  const removeTemplate = makeSeededTemplate();
   const site = await startSite({ port: Number(process.env.E2E_PORT ?? 3210), seed: true });
   process.env.E2E_SERVER_LOG = site.logFile;
   return async () => {
     await site.stop();
+    removeTemplate();
     if (contentCopy) fs.rmSync(contentCopy, { recursive: true, force: true });
   };
 }

@@ -1,27 +1,16 @@
 import { expect, test, type Page } from "@playwright/test";
 import { signUp } from "./support/browser";
 import { trpcMutation } from "./support/http-session";
-import { DEFAULT_YOUTUBE_API_URL, youtubeStubFile } from "./support/youtube-stub-content";
+import { stubYouTube } from "./support/youtube-stub-content";
 
 // Runs on the shared site (global-setup): Lesson 1's wiki page was created at start from the lesson. A student adds a
 // time-stamped line through the wiki's save procedure; the open lesson page shows it on its timeline without a
 // reload, and clicking it seeks the (stand-in) player.
-const apiUrls = new Set([DEFAULT_YOUTUBE_API_URL, process.env.YOUTUBE_IFRAME_API_URL].filter((u): u is string => Boolean(u)));
-const isLocal = (url: URL) => url.hostname === "127.0.0.1" || url.hostname === "localhost";
-
 interface StubWindow {
   __ytStub: { current(): { state: { seeks: { seconds: number }[] } } | null };
 }
 
-test.beforeEach(async ({ page }) => {
-  await page.route(
-    (url) => apiUrls.has(url.href) || apiUrls.has(url.pathname) || !isLocal(url),
-    (route) =>
-      apiUrls.has(route.request().url()) || route.request().resourceType() === "script"
-        ? route.fulfill({ path: youtubeStubFile, contentType: "text/javascript; charset=utf-8" })
-        : route.abort(),
-  );
-});
+test.beforeEach(async ({ page }) => stubYouTube(page));
 
 async function lastSeek(page: Page): Promise<number | undefined> {
   return page.evaluate(() => (window as unknown as StubWindow).__ytStub.current()?.state.seeks.at(-1)?.seconds);

@@ -1,9 +1,8 @@
 import { expect, test, type Page } from "@playwright/test";
-import { DEFAULT_YOUTUBE_API_URL, ensureLesson1Transcript, SYNTHETIC_CUES, youtubeStubFile } from "./support/youtube-stub-content";
+import { ensureLesson1Transcript, isLocal, stubYouTube, SYNTHETIC_CUES } from "./support/youtube-stub-content";
 
 // The site runs with COURSE_CONTENT_DIR on a temporary copy of content/ and YOUTUBE_IFRAME_API_URL pointing at any
 // URL: every request for the API script (that URL or the real one) is answered here with the stand-in.
-const apiUrls = new Set([DEFAULT_YOUTUBE_API_URL, process.env.YOUTUBE_IFRAME_API_URL].filter((u): u is string => Boolean(u)));
 
 interface StubState {
   videoId: string;
@@ -25,19 +24,7 @@ test.beforeAll(() => {
   ensureLesson1Transcript();
 });
 
-const isLocal = (url: URL) => url.hostname === "127.0.0.1" || url.hostname === "localhost";
-
-test.beforeEach(async ({ page }) => {
-  // The API script: the configured URL, the real one, or any other off-site script (the page loads no other).
-  await page.route(
-    (url) => apiUrls.has(url.href) || apiUrls.has(url.pathname) || !isLocal(url),
-    (route) =>
-      apiUrls.has(route.request().url()) || route.request().resourceType() === "script"
-        ? route.fulfill({ path: youtubeStubFile, contentType: "text/javascript; charset=utf-8" })
-        : // Nothing else may leave the machine (the stand-in creates no iframe, so nothing should try).
-          route.abort(),
-  );
-});
+test.beforeEach(async ({ page }) => stubYouTube(page));
 
 async function player(page: Page): Promise<StubState> {
   await page.waitForFunction(() => (window as unknown as Partial<StubWindow>).__ytStub?.current() != null);

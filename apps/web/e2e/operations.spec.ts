@@ -5,7 +5,7 @@ import path from "node:path";
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import { PASSWORD, SEEDED } from "./support/accounts";
 import { signIn as signInAt } from "./support/browser";
-import { startSite, type Site } from "./support/site";
+import { seedDatabase, startSite, type Site } from "./support/site";
 
 // A private site, so the queue holds exactly the job this spec seeds (the shared site's queue belongs to other
 // specs, and a claim there could take one of their jobs).
@@ -73,7 +73,7 @@ function seedJob(dataDir: string): string {
     if (result.status !== 0) throw new Error(`Seeding failed: ${args.join(" ")}\n${result.stderr}`);
     return result.stdout.trim();
   };
-  run(["--import", "tsx", "e2e/support/seed.ts", dataDir]);
+  seedDatabase(dataDir);
   return run(["--import", "tsx", "--input-type=module", "-e", code], { SEED_DATA_DIR: dataDir, SEED_NOTEBOOK: JSON.stringify(submitted) });
 }
 

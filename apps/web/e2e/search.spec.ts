@@ -1,9 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { DEFAULT_YOUTUBE_API_URL, ensureLesson1Transcript, youtubeStubFile } from "./support/youtube-stub-content";
-
-// Same stand-in for the YouTube API as lessons.spec.ts: nothing leaves the machine.
-const apiUrls = new Set([DEFAULT_YOUTUBE_API_URL, process.env.YOUTUBE_IFRAME_API_URL].filter((u): u is string => Boolean(u)));
-const isLocal = (url: URL) => url.hostname === "127.0.0.1" || url.hostname === "localhost";
+import { ensureLesson1Transcript, stubYouTube } from "./support/youtube-stub-content";
 
 interface StubWindow {
   __ytStub: { current(): { state: { playerVars: Record<string, number | string>; seeks: { seconds: number }[] } } | null };
@@ -14,15 +10,8 @@ test.beforeAll(() => {
   ensureLesson1Transcript();
 });
 
-test.beforeEach(async ({ page }) => {
-  await page.route(
-    (url) => apiUrls.has(url.href) || apiUrls.has(url.pathname) || !isLocal(url),
-    (route) =>
-      apiUrls.has(route.request().url()) || route.request().resourceType() === "script"
-        ? route.fulfill({ path: youtubeStubFile, contentType: "text/javascript; charset=utf-8" })
-        : route.abort(),
-  );
-});
+// Same stand-in for the YouTube API as lessons.spec.ts: nothing leaves the machine.
+test.beforeEach(async ({ page }) => stubYouTube(page));
 
 test.describe("search", () => {
   test("a transcript phrase found from the search box lands on the lesson video at that second", async ({ page }) => {

@@ -8,18 +8,11 @@ import { exportWiki } from "~/server/wiki/export";
 import { importPageFiles, readPageFolder } from "~/server/wiki/import";
 import { deletePage, protectPage, savePage, type WikiActor } from "~/server/wiki/pages";
 import { rawText } from "~/server/wiki/read";
-import { eachBackend } from "./support/backends";
+import { eachBackend, emptyDatabase } from "./support/backends";
 
 const anon = { id: null, role: null };
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "wiki-export-"));
 const readAll = (dir: string) => Object.fromEntries(fs.readdirSync(dir).sort().map((f) => [f, fs.readFileSync(path.join(dir, f), "utf8")]));
-
-async function emptyDatabase(db: Database) {
-  await db.withSql(async (sql) => {
-    const tables = await sql.query<{ name: string }>(`SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations'`);
-    await sql.exec(`TRUNCATE ${tables.map((t) => `"${t.name}"`).join(", ")} CASCADE`);
-  });
-}
 
 eachBackend((get: () => Database) => {
   describe("wiki export", () => {

@@ -17,6 +17,32 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/** Where global-setup keeps the seeded database that seeded sites start on a copy of. */
+const SEEDED_TEMPLATE_ENV = "E2E_SEEDED_DATABASE";
+
+/**
+ * Creates the accounts in accounts.ts in a new embedded database at `pgliteDir`. Seeding means starting tsx and
+ * running every migration (15 s or more on a busy machine), so it runs once per test run, in global-setup
+ * (`makeSeededTemplate`), and each seeded site gets a copy of that closed data directory.
+ */
+export function seedDatabase(pgliteDir: string): void {
+  const template = process.env[SEEDED_TEMPLATE_ENV];
+  if (template && fs.existsSync(template)) {
+    fs.cpSync(template, pgliteDir, { recursive: true });
+    return;
+  }
+  const seeded = spawnSync(process.execPath, ["--import", "tsx", "e2e/support/seed.ts", pgliteDir], { cwd: webDir, encoding: "utf8" });
+  if (seeded.status !== 0) throw new Error(`Seeding the test database failed:\n${seeded.stderr}`);
+}
+
+/** Seeds the template once (global-setup); workers inherit its location. Returns a function that removes it. */
+export function makeSeededTemplate(): () => void {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "course-e2e-seeded-"));
+  seedDatabase(path.join(dir, "pglite"));
+  process.env[SEEDED_TEMPLATE_ENV] = path.join(dir, "pglite");
+  return () => fs.rmSync(dir, { recursive: true, force: true });
+}
+
 export interface Site {
   url: string;
   logFile: string;
@@ -35,13 +61,7 @@ export async function startSite({ port, seed = false, env = {} }: { port: number
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "course-e2e-"));
   fs.chmodSync(work, 0o755);
   const dataDir = path.join(work, "data");
-  if (seed) {
-    const seeded = spawnSync(process.execPath, ["--import", "tsx", "e2e/support/seed.ts", path.join(dataDir, "pglite")], {
-      cwd: webDir,
-      encoding: "utf8",
-    });
-    if (seeded.status !== 0) throw new Error(`Seeding the test database failed:\n${seeded.stderr}`);
-  }
+  if (seed) seedDatabase(path.join(dataDir, "pglite"));
   const logFile = path.join(work, "server.log");
   const log = fs.openSync(logFile, "a");
   const server = spawn(process.execPath, [path.join(repoRoot, "scripts/start.mjs")], {

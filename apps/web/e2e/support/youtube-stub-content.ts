@@ -2,11 +2,31 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import type { Page } from "@playwright/test";
 
 /** The monorepo root (apps/web/e2e/support -> ../../../..). */
 export const repoRoot = path.resolve(import.meta.dirname, "../../../..");
 export const youtubeStubFile = path.join(import.meta.dirname, "youtube-stub.js");
 export const DEFAULT_YOUTUBE_API_URL = "https://www.youtube.com/iframe_api";
+
+/** Whether a request stays on the machine (the test sites listen on 127.0.0.1). */
+export const isLocal = (url: URL) => url.hostname === "127.0.0.1" || url.hostname === "localhost";
+
+/**
+ * Answers every request for the YouTube API script (the configured YOUTUBE_IFRAME_API_URL or the real one, and any
+ * other off-site script: the pages load no other) with the stand-in, and aborts anything else that would leave the
+ * machine (the stand-in creates no iframe, so nothing should try). Routes added later win over this one.
+ */
+export async function stubYouTube(page: Page): Promise<void> {
+  const apiUrls = new Set([DEFAULT_YOUTUBE_API_URL, process.env.YOUTUBE_IFRAME_API_URL].filter((u): u is string => Boolean(u)));
+  await page.route(
+    (url) => apiUrls.has(url.href) || apiUrls.has(url.pathname) || !isLocal(url),
+    (route) =>
+      apiUrls.has(route.request().url()) || route.request().resourceType() === "script"
+        ? route.fulfill({ path: youtubeStubFile, contentType: "text/javascript; charset=utf-8" })
+        : route.abort(),
+  );
+}
 
 /**
  * A short synthetic transcript for lesson-1 in our own words (the seed transcript is never committed), timed to
