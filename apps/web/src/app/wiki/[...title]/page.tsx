@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { WikiDiscussComposer } from "~/components/forum/wiki-discuss-composer";
-import { FileSection } from "~/components/wiki/file-section";
 import { sitePath, withQuery } from "~/lib/routes";
 import { notFound, redirect } from "next/navigation";
 import { MarkReadOnOpen } from "~/components/homework/notification-list";
