@@ -312,7 +312,7 @@ const ROUTES: Record<string, RouteCall | { skip: string }> = {
     request: (f, headers) => new Request(url(`/api/live?channels=user:${f.users.student.id}`), { headers }),
     expect: OWN_CHANNEL,
   },
-  "api/live/route.ts GET#public": { request: (_f, headers) => new Request(url("/api/live?channels=topic:t1"), { headers }), expect: PUBLIC },
+  "api/live/route.ts GET#public": { request: (f, headers) => new Request(url(`/api/live?channels=topic:${f.forumTopicId}`), { headers }), expect: PUBLIC },
   // One-click unsubscribe: the signed link is the credential, the same for every actor (no session needed or used);
   // a tampered link is refused in email.test.ts. GET only redirects to the confirmation page.
   "api/email/unsubscribe/[token]/route.ts GET": {

@@ -55,7 +55,8 @@ eachBackend((get: () => Database, backend: string) => {
     const { prisma } = get();
     await syncForumCategories(prisma, categories);
     const ann = await member(prisma, "ann");
-    const bob = await member(prisma, "bob");
+    // Trust level 1: a new member (level 0) may mention only two people in a post, and bob mentions three.
+    const bob = await member(prisma, "bob", "student", 1);
     const cat = await member(prisma, "cat");
     const grace = await member(prisma, "grace", "grader");
     const question = await createTopic(prisma, { categorySlug: "homework-help", title: "Why does my loss explode?", body: "It goes to NaN after epoch 2.", author: ann });
