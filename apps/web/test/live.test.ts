@@ -60,20 +60,6 @@ describe("live channels and events", () => {
     expect(() => userChannel("a,b")).toThrow(/database ids/);
   });
 
-  it("lets a user read only their own user channel, and anyone a topic", async () => {
-    const me = { id: "u1", email: "a@example.com", name: "A", role: "student" } as const satisfies PublicUser;
-    const outcome = (viewer: PublicUser | null, channels: LiveChannel[]) =>
-      authorizeChannels({ viewer, prisma: null as never }, channels).then(
-        () => "ok",
-        (error: { code?: string }) => error.code,
-      );
-    expect(await outcome(me, ["user:u1", "topic:t1"])).toBe("ok");
-    expect(await outcome(me, ["user:u2"])).toBe("FORBIDDEN");
-    expect(await outcome({ ...me, id: "admin", role: "admin" }, ["user:u1"])).toBe("FORBIDDEN");
-    expect(await outcome(null, ["user:u1"])).toBe("UNAUTHORIZED");
-    expect(await outcome(null, ["topic:t1"])).toBe("ok");
-  });
-
   it("checks events against the registry: known type, exactly its fields, the right channel kind, small", () => {
     expect(LIVE_EVENT_TYPES).toContain("notifications-changed");
     expect(parseLiveEvent({ type: "post-created", topicId: "t", postId: "p", number: 3 })).toEqual({ type: "post-created", topicId: "t", postId: "p", number: 3 });
@@ -92,6 +78,30 @@ describe("live channels and events", () => {
 
 eachBackend((db, backend) => {
   const student = () => db().prisma.user.create({ data: { email: `s-${Math.random()}@example.com`, name: "S" }, select: { id: true, email: true, name: true, role: true } });
+  /** A forum topic row with a chosen id (topic channels are authorized against the topic). */
+  async function topic(id: string, deleted = false) {
+    const category = await db().prisma.forumCategory.upsert({ where: { slug: "live-test" }, create: { slug: "live-test", name: "Live test" }, update: {} });
+    await db().prisma.forumTopic.create({ data: { id, categoryId: category.id, title: id, slug: id, ...(deleted ? { deletedAt: new Date() } : {}) } });
+  }
+
+  it("lets a user read only their own user channel, anyone a topic that exists, and only moderators a deleted one", async () => {
+    await topic("t1");
+    await topic("gone", true);
+    const me = { id: "u1", email: "a@example.com", name: "A", role: "student" } as const satisfies PublicUser;
+    const outcome = (viewer: PublicUser | null, channels: LiveChannel[]) =>
+      authorizeChannels({ viewer, prisma: db().prisma }, channels).then(
+        () => "ok",
+        (error: { code?: string }) => error.code,
+      );
+    expect(await outcome(me, ["user:u1", "topic:t1"])).toBe("ok");
+    expect(await outcome(me, ["user:u2"])).toBe("FORBIDDEN");
+    expect(await outcome({ ...me, id: "admin", role: "admin" }, ["user:u1"])).toBe("FORBIDDEN");
+    expect(await outcome(null, ["user:u1"])).toBe("UNAUTHORIZED");
+    expect(await outcome(null, ["topic:t1"])).toBe("ok");
+    expect(await outcome(null, ["topic:nope"])).toBe("NOT_FOUND");
+    expect(await outcome(me, ["topic:gone"])).toBe("NOT_FOUND");
+    expect(await outcome({ ...me, role: "grader" }, ["topic:gone"])).toBe("ok");
+  });
 
   it("delivers an event published in a transaction only when it commits, and never one rolled back", async () => {
     const bus = liveBus(db());
@@ -202,6 +212,7 @@ eachBackend((db, backend) => {
       const s = await student();
       current.db = db();
       current.user = s;
+      await topic("t9");
       const abort = new AbortController();
       const res = await get(`channels=${encodeURIComponent(`user:${s.id},topic:t9`)}`, abort.signal);
       expect(res.status).toBe(200);
@@ -229,6 +240,7 @@ eachBackend((db, backend) => {
     it("lets anonymous visitors follow public channels", async () => {
       current.db = db();
       current.user = null;
+      await topic("open");
       const res = await get("channels=topic:open");
       expect(res.status).toBe(200);
       const stream = await reader(res);

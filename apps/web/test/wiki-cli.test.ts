@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 const web = path.resolve(import.meta.dirname, "..");
 const fixture = path.resolve(import.meta.dirname, "../../../packages/wikitext/test/fixtures/course-wiki.xml");
 const wiki = (dataDir: string, ...args: string[]) =>
-  spawnSync(process.execPath, ["--import", "tsx", "scripts/wiki.ts", ...args], {
+  spawnSync(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/wiki.ts", ...args], {
     cwd: web,
     encoding: "utf8",
     env: { ...process.env, COURSE_DATA_DIR: dataDir, DATABASE_URL: "", INIT_CWD: web },
