@@ -69,6 +69,13 @@ export function ConversationProvider({
   const signedIn = viewerId !== null;
   const client = useTRPCClient();
   const [conversation, setConversation] = useState(initial);
+  // A fresh server render (router.refresh after a live "solved" or a resync) brings a new `initial`: it is the
+  // newest word on the answer and the reader's level, so it replaces what this page held.
+  const [rendered, setRendered] = useState(initial);
+  if (rendered !== initial) {
+    setRendered(initial);
+    setConversation(initial);
+  }
   const [states, setStates] = useState<Record<string, PostState>>({});
   const wanted = useRef(new Set<string>());
   const asked = useRef(new Set<string>());
