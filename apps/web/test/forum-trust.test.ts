@@ -10,8 +10,10 @@ import { syncForumCategories } from "~/server/forum/categories";
 import { checkPostAllowed, checkPostContent, FIRST_DAY, LEVEL_LIMITS, postContentCounts } from "~/server/forum/limits";
 import { silenceUser, suspendUser, unsilenceUser } from "~/server/forum/moderation";
 import type { ForumActor } from "~/server/forum/permissions";
+import { likePost, likesPerDay } from "~/server/forum/likes";
 import { editPost, replyToTopic } from "~/server/forum/posts";
 import { createTopic } from "~/server/forum/topics";
+import { markRead } from "~/server/forum/unread";
 import {
   canEditWikiPost,
   earnedTrustLevel,
@@ -166,6 +168,39 @@ eachBackend((get: () => Database) => {
       expect((await prisma.user.findUniqueOrThrow({ where: { id: bob.id } })).trustLevel).toBe(1);
       await recordVisit(prisma, bob.id, new Date(Date.now() + 86_400_000));
       expect((await prisma.forumUserStat.findUniqueOrThrow({ where: { userId: bob.id } })).daysVisited).toBe(2);
+    });
+
+    it("promotes from reading a topic and from likes given and received, and tells the member once", async () => {
+      const { prisma, grace, topic } = await setUp();
+      const dee = await member(prisma, "dee");
+      await prisma.user.update({ where: { id: dee.id }, data: { username: "dee" } });
+      // Nearly level 1 from reading: the topic page's read tracking (markRead) brings the rest, and counts the visit.
+      await prisma.forumUserStat.create({ data: { userId: dee.id, topicsEntered: 4, postsRead: 29, readSeconds: 600 } });
+      await markRead(prisma, { userId: dee.id, topicId: topic.id, upToNumber: 1, seconds: 5 });
+      expect((await prisma.user.findUniqueOrThrow({ where: { id: dee.id } })).trustLevel).toBe(1);
+      const notes = await prisma.notification.findMany({ where: { userId: dee.id, kind: "forum-trust-level" } });
+      expect(notes).toMatchObject([{ title: 'Your forum trust level is now 1 ("basic")', link: "/forum/u/dee" }]);
+      expect(notes[0]!.body).toContain("edit wiki posts");
+
+      // Level 2 needs likes given and received: a like each way promotes both members in the like's transaction.
+      const eve = await member(prisma, "eve", { trustLevel: 1, ageDays: 40 });
+      const level2 = { topicsEntered: 20, postsRead: 100, readSeconds: 3600, daysVisited: 10, postCount: 3 };
+      await prisma.forumUserStat.create({ data: { userId: eve.id, ...level2 } });
+      await prisma.forumUserStat.update({ where: { userId: dee.id }, data: { ...level2 } });
+      await prisma.user.update({ where: { id: dee.id }, data: { createdAt: new Date(Date.now() - 40 * 86_400_000) } });
+      const deePost = await replyToTopic(prisma, { topicId: topic.id, body: "Dee's answer", author: { ...dee, role: "student" } });
+      const evePost = await replyToTopic(prisma, { topicId: topic.id, body: "Eve's answer", author: eve });
+      await likePost(prisma, { postId: evePost.id, actor: dee });
+      expect((await prisma.user.findUniqueOrThrow({ where: { id: dee.id } })).trustLevel).toBe(1); // received none yet
+      await likePost(prisma, { postId: deePost.id, actor: eve });
+      const levels = await prisma.user.findMany({ where: { id: { in: [dee.id, eve.id] } }, select: { name: true, trustLevel: true }, orderBy: { name: "asc" } });
+      expect(levels).toEqual([{ name: "dee", trustLevel: 2 }, { name: "eve", trustLevel: 2 }]);
+      expect(await prisma.notification.count({ where: { userId: dee.id, kind: "forum-trust-level" } })).toBe(2);
+      // Reading more at the same level tells nobody again.
+      await markRead(prisma, { userId: dee.id, topicId: topic.id, upToNumber: 3, seconds: 5 });
+      expect(await prisma.notification.count({ where: { userId: dee.id, kind: "forum-trust-level" } })).toBe(2);
+      // Graders like at level 4's daily limit whatever their stored level.
+      expect(await likePost(prisma, { postId: deePost.id, actor: grace })).toMatchObject({ remaining: likesPerDay(4) - 1 });
     });
 
     it("counts opening a lesson as a visit, and its watched minutes as learning time", async () => {

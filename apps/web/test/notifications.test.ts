@@ -19,7 +19,7 @@ const link = (id: string) => `/homework/submissions/${id}`;
 
 describe("the registry of notification kinds", () => {
   it("knows the homework, grading and wiki kinds, each with a label, description and defaults", () => {
-    expect(KIND_NAMES).toEqual(["submission-scored", "submission-failed", "review-returned", "regrade-answered", "regrade-requested", "wiki-page-changed", "forum-reply", "forum-mention", "forum-watched-topic", "forum-solved", "forum-moderation"]);
+    expect(KIND_NAMES).toEqual(["submission-scored", "submission-failed", "review-returned", "regrade-answered", "regrade-requested", "wiki-page-changed", "forum-reply", "forum-mention", "forum-watched-topic", "forum-solved", "forum-trust-level", "forum-moderation"]);
     for (const kind of KIND_NAMES) {
       const spec = NOTIFICATION_KINDS[kind];
       expect(spec.label.length).toBeGreaterThan(0);

@@ -2,6 +2,7 @@ import type { Prisma, PrismaClient } from "@course/db";
 import { DomainError } from "../errors";
 import { publishPostUpdated } from "./live";
 import { isModerator, type ForumActor } from "./permissions";
+import { effectiveTrustLevel, refreshTrustLevel } from "./trust";
 import { displayName } from "./users";
 
 /**
@@ -40,11 +41,14 @@ async function likeablePost(db: Db, postId: string, actor: ForumActor) {
   return post;
 }
 
-/** Locks the member's row: their likes are counted and added one transaction at a time, so the limit holds. */
+/**
+ * Locks the member's row: their likes are counted and added one transaction at a time, so the limit holds. Their
+ * level for the limit is the effective one (graders and admins count as level 4).
+ */
 async function lockUser(tx: Tx, userId: string): Promise<{ trustLevel: number }> {
-  const [row] = await tx.$queryRaw<Array<{ trustLevel: number }>>`SELECT "trustLevel" FROM "User" WHERE id = ${userId} FOR UPDATE`;
+  const [row] = await tx.$queryRaw<Array<{ trustLevel: number; role: ForumActor["role"] }>>`SELECT "trustLevel", "role"::text AS "role" FROM "User" WHERE id = ${userId} FOR UPDATE`;
   if (!row) throw new DomainError("UNAUTHORIZED", "Sign in first.");
-  return row;
+  return { trustLevel: effectiveTrustLevel(row) };
 }
 
 async function givenToday(tx: Tx, userId: string, now: Date) {
@@ -109,6 +113,11 @@ async function countLike(tx: Tx, post: { id: string; number: number; topicId: st
   await tx.forumUserStat.upsert({ where: { userId: likerId }, create: { userId: likerId, likesGiven: Math.max(0, delta) }, update: { likesGiven: { increment: delta } } });
   if (post.authorId) {
     await tx.forumUserStat.upsert({ where: { userId: post.authorId }, create: { userId: post.authorId, likesReceived: Math.max(0, delta) }, update: { likesReceived: { increment: delta } } });
+  }
+  // Likes given and received count toward trust levels (levels only rise, so an unlike changes nothing).
+  if (delta > 0) {
+    await refreshTrustLevel(tx, likerId);
+    if (post.authorId) await refreshTrustLevel(tx, post.authorId);
   }
   return updated;
 }

@@ -1,7 +1,9 @@
 import type { Prisma, PrismaClient, Role } from "@course/db";
 import { hasRole } from "../auth/roles";
 import { DomainError } from "../errors";
+import { notify } from "../notifications/notify";
 import { logModeration } from "./moderation-log";
+import { forumPath, userPath } from "./paths";
 
 /**
  * Forum trust levels (Discourse's 0-4), earned from course activity: reading the forum, watching the lessons, coming
@@ -152,8 +154,23 @@ export async function refreshTrustLevel(db: Db, userId: string, now = new Date()
   if (earned <= user.trustLevel) return { level: user.trustLevel, promotedFrom: null };
   // Only from the level read above and while unlocked: an admin's change meanwhile wins.
   const changed = await db.user.updateMany({ where: { id: userId, trustLevel: user.trustLevel, trustLevelLocked: false }, data: { trustLevel: earned } });
-  return changed.count ? { level: earned, promotedFrom: user.trustLevel } : { level: user.trustLevel, promotedFrom: null };
+  if (!changed.count) return { level: user.trustLevel, promotedFrom: null };
+  const { username } = await db.user.findUniqueOrThrow({ where: { id: userId }, select: { username: true } });
+  await notify(db, userId, "forum-trust-level", {
+    title: `Your forum trust level is now ${earned} ("${TRUST_LEVEL_NAMES[earned]}")`,
+    body: LEVEL_UNLOCKS[earned] ?? "",
+    link: username ? userPath(username) : forumPath,
+  });
+  return { level: earned, promotedFrom: user.trustLevel };
 }
+
+/** What reaching a level brings, for the promotion's notification (the limits themselves are in limits.ts). */
+const LEVEL_UNLOCKS: readonly string[] = [
+  "",
+  "You can now edit wiki posts, flag posts, and post more links, images and mentions.",
+  "You can now give more likes a day and post with fewer limits.",
+  "You can now give even more likes a day; your flags weigh as a regular's.",
+];
 
 const utcDay = (at: Date) => new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
 

@@ -1,5 +1,6 @@
 import { Prisma, type PrismaClient } from "@course/db";
 import { DomainError } from "../errors";
+import { recordVisit } from "./trust";
 
 /**
  * Unread tracking (Discourse's model): each user's ForumTopicUser.lastReadPostNumber, moved forward by the topic
@@ -49,6 +50,8 @@ export async function markRead(prisma: PrismaClient, input: { userId: string; to
         create: { userId: input.userId, ...counts },
         update: { postsRead: { increment: counts.postsRead }, readSeconds: { increment: counts.readSeconds }, topicsEntered: { increment: counts.topicsEntered } },
       });
+      // Reading is a visit, and what trust levels are earned from: the level catches up in this transaction.
+      await recordVisit(tx, input.userId, now);
     }
     return { lastReadPostNumber: after, newlyRead };
   });

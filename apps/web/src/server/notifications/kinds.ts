@@ -122,6 +122,14 @@ export const NOTIFICATION_KINDS = {
     mandatory: false,
     data: payload(forumPost),
   },
+  "forum-trust-level": {
+    label: "Trust level raised",
+    description: "Your forum activity earned you a new trust level, and what it lets you do.",
+    audience: "student",
+    defaults: { inApp: true, email: false },
+    mandatory: false,
+    data: payload(forumPage),
+  },
   "forum-moderation": {
     label: "Forum moderation",
     description: "Flags or a moderator hid or removed one of your posts, or a moderator silenced you (with the reason).",
