@@ -7,8 +7,9 @@ import { syncForumCategories } from "~/server/forum/categories";
 import { flagPost, flagWeight, HIDE_WEIGHT, reviewPost, reviewQueue, setPostHidden } from "~/server/forum/flags";
 import { moderationLogPage, userModeration } from "~/server/forum/moderation";
 import type { ForumActor } from "~/server/forum/permissions";
-import { replyToTopic } from "~/server/forum/posts";
-import { viewTopic } from "~/server/forum/read";
+import { editPost, replyToTopic } from "~/server/forum/posts";
+import { listTopics, viewTopic } from "~/server/forum/read";
+import { postStates } from "~/server/forum/viewer-state";
 import { createTopic } from "~/server/forum/topics";
 import { search } from "~/server/search";
 import { eachBackend } from "./support/backends";
@@ -110,6 +111,51 @@ eachBackend((get: () => Database) => {
       for (const f of flaggers) await flagPost(prisma, { postId: gracePost.id, reason: "inappropriate", actor: f });
       expect((await postOf(prisma, gracePost.id)).hiddenAt).toBeNull();
       expect((await reviewQueue(prisma, { role: "grader" })).items.map((i) => i.post.id)).toContain(gracePost.id);
+    });
+  });
+
+  describe("after hiding", () => {
+    it("shows a post again once when its author edits it; the flags stay for review; a second hide sticks", async () => {
+      const { prisma, sam, spam, flaggers, topic } = await setUp();
+      // Flagged before: the flagger's own state says so (the post shows "You flagged this post", not the button).
+      await flagPost(prisma, { postId: spam.id, reason: "spam", actor: flaggers[0]! });
+      expect((await postStates(prisma, flaggers[0]!.id, [spam.id])).flagged).toEqual([spam.id]);
+      expect((await postStates(prisma, flaggers[1]!.id, [spam.id])).flagged).toEqual([]);
+      for (const f of flaggers.slice(1)) await flagPost(prisma, { postId: spam.id, reason: "spam", actor: f });
+      expect((await postOf(prisma, spam.id)).hiddenAt).not.toBeNull();
+
+      const base = async () => (await prisma.forumPost.findUniqueOrThrow({ where: { id: spam.id }, select: { version: true } })).version;
+      await editPost(prisma, { postId: spam.id, body: "Sorry: a tip about zanzibar learning rates", baseRevision: await base(), actor: sam });
+      expect((await postOf(prisma, spam.id)).hiddenAt).toBeNull();
+      expect(await found("zanzibar")).toBe(1);
+      expect((await reviewQueue(prisma, { role: "grader" })).items.map((i) => i.post.id)).toEqual([spam.id]);
+      expect((await prisma.moderationLog.findMany({ where: { targetId: spam.id } })).map((l) => [l.action, l.actorName])).toEqual([["post.shown-after-edit", "sam"]]);
+
+      // Flagged again (a new member's flag, the pending ones still weigh): hidden, and another edit leaves it hidden.
+      const fd = await member(prisma, "fd");
+      expect(await flagPost(prisma, { postId: spam.id, reason: "spam", actor: fd })).toMatchObject({ hidden: true });
+      await editPost(prisma, { postId: spam.id, body: "Really sorry", baseRevision: await base(), actor: sam });
+      expect((await postOf(prisma, spam.id)).hiddenAt).not.toBeNull();
+      void topic;
+    });
+
+    it("a moderator's hide stays when the author edits; a hidden question leaves the topic lists until shown", async () => {
+      const { prisma, sam, spam, grace, flaggers } = await setUp();
+      await setPostHidden(prisma, { postId: spam.id, hidden: true, reason: "Advertising", actor: grace });
+      const version = (await prisma.forumPost.findUniqueOrThrow({ where: { id: spam.id }, select: { version: true } })).version;
+      await editPost(prisma, { postId: spam.id, body: "Edited advert", baseRevision: version, actor: sam });
+      expect((await postOf(prisma, spam.id)).hiddenAt).not.toBeNull();
+
+      const question = await createTopic(prisma, { categorySlug: "general", title: "Cheap zanzibar deals", body: "Visit my shop", author: sam });
+      const listed = async (viewer: { id: string | null; role: Role | null }) =>
+        (await listTopics(prisma, { categorySlug: "general" }, viewer)).topics.map((t) => t.id).includes(question.id);
+      expect(await listed({ id: flaggers[0]!.id, role: "student" })).toBe(true);
+      await setPostHidden(prisma, { postId: question.postId, hidden: true, reason: "Spam", actor: grace });
+      expect(await listed({ id: flaggers[0]!.id, role: "student" })).toBe(false);
+      expect(await listed({ id: null, role: null })).toBe(false);
+      expect(await listed({ id: grace.id, role: "grader" })).toBe(true);
+      await setPostHidden(prisma, { postId: question.postId, hidden: false, actor: grace });
+      expect(await listed({ id: flaggers[0]!.id, role: "student" })).toBe(true);
     });
   });
 

@@ -3,6 +3,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
+import { usePostState } from "~/components/forum/conversation-context";
 import { useTRPC } from "~/trpc/react";
 import styles from "./moderation.module.css";
 
@@ -36,10 +37,20 @@ export function FlagButton({ postId, postNumber, onHidden }: { postId: string; p
     }),
   );
 
+  // A member flags a post once: a post they flagged before (this visit or an earlier one) says so instead.
+  const flaggedBefore = usePostState(postId)?.flagged === true;
+
   if (flag.isSuccess) {
     return (
       <span role="status" className={styles.meta}>
         {flag.data.hidden ? "Flagged: the post is now hidden until a moderator reviews it." : "Flagged: thank you, a moderator will review it."}
+      </span>
+    );
+  }
+  if (flaggedBefore) {
+    return (
+      <span className={styles.meta} data-testid="flagged">
+        You flagged this post
       </span>
     );
   }

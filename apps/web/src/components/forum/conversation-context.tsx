@@ -11,6 +11,8 @@ export interface PostState {
   bookmark: string | null;
   /** the like count as the server last answered it (else the post's own) */
   likeCount?: number;
+  /** the reader has flagged this post (a member flags a post once) */
+  flagged?: boolean;
 }
 
 /** What a quote of a post needs: who wrote it and where it is. */
@@ -95,7 +97,7 @@ export function ConversationProvider({
         (r) =>
           setStates((current) => {
             const next = { ...current };
-            for (const id of chunk) if (!next[id]) next[id] = { liked: r.liked.includes(id), bookmark: r.bookmarks[id] ?? null };
+            for (const id of chunk) if (!next[id]) next[id] = { liked: r.liked.includes(id), bookmark: r.bookmarks[id] ?? null, flagged: r.flagged.includes(id) };
             return next;
           }),
         () => {

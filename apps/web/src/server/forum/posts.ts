@@ -254,7 +254,8 @@ export async function editPost(prisma: PrismaClient, input: { postId: string; bo
     if (result.status === "unchanged") return { status: "unchanged", number: result.number, url };
     if (result.body !== body) cooked = await cookPost(tx, result.body, { lessonSlug });
     await tx.forumPost.update({ where: { id: post.id }, data: { raw: result.body, cooked: cooked.html, version: result.number, editedAt: at, editedById: input.actor.id } });
-    await syncPostSearch(tx, post.topic, post, cooked.plainText);
+    const shown = await showAfterAuthorEdit(tx, post, input.actor);
+    await syncPostSearch(tx, post.topic, shown ? { ...post, hiddenAt: null } : post, cooked.plainText);
     await notifyEditedPostIn(tx, {
       topic: post.topic,
       post: {
@@ -274,6 +275,25 @@ export async function editPost(prisma: PrismaClient, input: { postId: string; bo
     }
     return { status: "saved", number: result.number, merged: result.merged, url };
   }, REVISION_TRANSACTION);
+}
+
+/**
+ * Discourse's second chance: a post that members' flags hid is shown again when its author edits it, once. The flags
+ * stay in the review queue for a moderator to decide; if flags hide it again, only a moderator shows it again. A post
+ * a moderator hid (no pending flags) stays hidden. Logged as "post.shown-after-edit".
+ */
+async function showAfterAuthorEdit(tx: Tx, post: { id: string; number: number; authorId: string | null; hiddenAt: Date | null; topic: { id: string } }, actor: ForumActor): Promise<boolean> {
+  if (!post.hiddenAt || post.authorId !== actor.id) return false;
+  const [pending, before] = await Promise.all([
+    tx.forumFlag.count({ where: { postId: post.id, status: "pending" } }),
+    tx.moderationLog.count({ where: { targetType: "post", targetId: post.id, action: "post.shown-after-edit" } }),
+  ]);
+  if (pending === 0 || before > 0) return false;
+  const changed = await tx.forumPost.updateMany({ where: { id: post.id, hiddenAt: { not: null } }, data: { hiddenAt: null, hiddenReason: "" } });
+  if (changed.count === 0) return false;
+  await logModeration(tx, { actor, action: "post.shown-after-edit", targetType: "post", targetId: post.id, reason: "Its author edited it after flags hid it; the flags await review.", detail: { topicId: post.topic.id, number: post.number } });
+  await publishPostUpdated(tx, { topicId: post.topic.id, postId: post.id, number: post.number }, "restored");
+  return true;
 }
 
 /**

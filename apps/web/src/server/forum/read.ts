@@ -324,7 +324,9 @@ export async function listTopics(db: Db, input: { categorySlug?: string; before?
   }
   const where: Prisma.ForumTopicWhereInput = {
     deletedAt: null,
-    ...(isModerator(viewer.role) ? {} : { unlisted: false }),
+    // A topic whose question (first post) flags or a moderator hid leaves the lists until it is shown again
+    // (Discourse unlists it); moderators see it, and its address still opens it.
+    ...(isModerator(viewer.role) ? {} : { unlisted: false, posts: { none: { number: 1, hiddenAt: { not: null } } } }),
     ...(categoryId ? { categoryId } : { category: { removedAt: null } }),
     ...(input.filter === "unsolved" ? { AND: [UNSOLVED_TOPICS] } : {}),
   };

@@ -18,17 +18,20 @@ export interface PostStates {
   liked: string[];
   /** the viewer's bookmarks among the posts: post id -> note */
   bookmarks: Record<string, string>;
+  /** ids of the posts the viewer has flagged (one flag per member and post, whatever came of it) */
+  flagged: string[];
 }
 
 /** The viewer's likes and bookmarks among these posts (a window of the topic). */
 export async function postStates(db: Db, userId: string, postIds: readonly string[]): Promise<PostStates> {
   const ids = [...new Set(postIds)];
-  if (ids.length === 0) return { liked: [], bookmarks: {} };
-  const [likes, bookmarks] = await Promise.all([
+  if (ids.length === 0) return { liked: [], bookmarks: {}, flagged: [] };
+  const [likes, bookmarks, flags] = await Promise.all([
     db.forumLike.findMany({ where: { userId, postId: { in: ids } }, select: { postId: true } }),
     db.forumBookmark.findMany({ where: { userId, postId: { in: ids } }, select: { postId: true, note: true } }),
+    db.forumFlag.findMany({ where: { userId, postId: { in: ids } }, select: { postId: true } }),
   ]);
-  return { liked: likes.map((l) => l.postId), bookmarks: Object.fromEntries(bookmarks.map((b) => [b.postId, b.note])) };
+  return { liked: likes.map((l) => l.postId), bookmarks: Object.fromEntries(bookmarks.map((b) => [b.postId, b.note])), flagged: flags.map((f) => f.postId) };
 }
 
 export interface TopicConversation {
