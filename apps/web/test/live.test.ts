@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from "vitest";
 import type { PublicUser } from "~/server/auth/users";
 import { liveBus, type LiveBus } from "~/server/live/bus";
 import { authorizeChannels, MAX_CHANNELS_PER_CONNECTION, parseChannel, parseChannelList, topicChannel, userChannel, type LiveChannel } from "~/server/live/channels";
+import { liveSlotsHeld, MAX_LIVE_STREAMS_PER_CLIENT } from "~/server/live/connection-limit";
 import { LIVE_EVENT_TYPES, parseLiveEvent } from "~/server/live/events";
 import { decodeLiveMessage, encodeLiveMessage, MAX_LIVE_PAYLOAD_BYTES, publish, publishMany, type LiveMessage } from "~/server/live/publish";
 import { notify } from "~/server/notifications/notify";
@@ -235,6 +236,35 @@ eachBackend((db, backend) => {
       abort.abort();
       await stream.cancel();
       expect(bus.subscriberCount).toBe(0);
+    });
+
+    it("holds at most MAX_LIVE_STREAMS_PER_CLIENT streams per user, and frees a slot when a stream ends", async () => {
+      const s = await student();
+      current.db = db();
+      current.user = s;
+      const streams = [];
+      for (let i = 0; i < MAX_LIVE_STREAMS_PER_CLIENT; i++) {
+        const res = await get(`channels=user:${s.id}`);
+        expect(res.status).toBe(200);
+        streams.push(await reader(res));
+      }
+      const refused = await get(`channels=user:${s.id}`);
+      expect(refused.status).toBe(429);
+      expect(refused.headers.get("retry-after")).toBe("30");
+      expect((await refused.json()).error).toMatch(/^At most 16 live connections at once: close some tabs/);
+      // Another user is not affected; one of this user's streams ending frees its slot.
+      current.user = await student();
+      const other = await get(`channels=user:${current.user.id}`);
+      expect(other.status).toBe(200);
+      await (await reader(other)).cancel();
+      current.user = s;
+      await streams.pop()!.cancel();
+      expect(liveSlotsHeld(`user:${s.id}`)).toBe(MAX_LIVE_STREAMS_PER_CLIENT - 1);
+      const again = await get(`channels=user:${s.id}`);
+      expect(again.status).toBe(200);
+      streams.push(await reader(again));
+      for (const stream of streams) await stream.cancel();
+      expect(liveSlotsHeld(`user:${s.id}`)).toBe(0);
     });
 
     it("lets anonymous visitors follow public channels", async () => {

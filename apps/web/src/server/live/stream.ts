@@ -11,6 +11,8 @@ export interface LiveStreamOptions {
    * permissions are checked again and connections spread over instances after a deploy.
    */
   maxAgeMs?: number;
+  /** Runs once when the stream ends, however it ends (the caller's connection slot goes back). */
+  onClose?: () => void;
 }
 
 /** More than this queued for a browser that does not read: it is dropped, and resyncs when it reconnects. */
@@ -30,7 +32,7 @@ export const LIVE_STREAM_HEADERS = {
  * events, and `: ping` comments. Rejects when the bus cannot listen (the caller answers 503).
  */
 export async function liveEventStream(bus: LiveBus, channels: readonly LiveChannel[], options: LiveStreamOptions = {}): Promise<Response> {
-  const { signal, heartbeatMs = 15_000, maxAgeMs = 5 * 60_000 } = options;
+  const { signal, heartbeatMs = 15_000, maxAgeMs = 5 * 60_000, onClose } = options;
   const encoder = new TextEncoder();
   let controller!: ReadableStreamDefaultController<Uint8Array>;
   let closed = false;
@@ -41,6 +43,7 @@ export async function liveEventStream(bus: LiveBus, channels: readonly LiveChann
   const close = () => {
     if (closed) return;
     closed = true;
+    onClose?.();
     for (const t of timers) clearInterval(t);
     subscription.end?.();
     signal?.removeEventListener("abort", close);
