@@ -12,6 +12,7 @@ import { createTopic, updateTopic } from "~/server/forum/topics";
 import { search, searchInput, type SearchInput } from "~/server/search";
 import { searchCourse } from "~/server/search/course-search";
 import { createCaller } from "~/server/trpc/root";
+import { movePage, savePage } from "~/server/wiki/pages";
 import { eachBackend } from "./support/backends";
 
 // Forum posts in the one course search (issue 12, item 7): the facet filters (category, author, solved, days written)
@@ -130,6 +131,22 @@ eachBackend((get: () => Database) => {
       await prisma.user.update({ where: { id: bob.id }, data: { name: "Robert" } });
       const result = await searchCourse(prisma, { q: "clip norm", kinds: ["post"] });
       expect(result.hits.find((h) => h.key === answer.id)).toMatchObject({ categoryName: "Homework help", author: { name: "Robert", username: "bob" } });
+    });
+
+    it("gives wiki pages their last editor and edit day, so the author and date filters reach them too", async () => {
+      const { prisma, ann, bob } = await setUp();
+      const first = await savePage(prisma, { title: "Gradient clipping", body: "Clip the gradient norm to 1.", baseRevision: 0, author: ann });
+      expect(first.status).toBe("saved");
+      const wiki = async (author: string) => (await search(prisma, { q: "gradient", kinds: ["wiki"], author })).hits.map((h) => h.key);
+      expect(await wiki("ann")).toEqual(["Gradient_clipping"]);
+      await savePage(prisma, { title: "Gradient clipping", body: "Clip the gradient norm to 1, or lower.", baseRevision: 1, author: bob });
+      expect(await wiki("ann")).toEqual([]);
+      expect(await wiki("bob")).toEqual(["Gradient_clipping"]);
+      // A move re-indexes under the new title, keeping its last editor.
+      await movePage(prisma, { from: "Gradient clipping", to: "Clipping gradients", reason: "", actor: ann });
+      expect(await wiki("bob")).toEqual(["Clipping_gradients"]);
+      const [hit] = (await search(prisma, { q: "gradient", kinds: ["wiki"], after: new Date(Date.now() - 86_400_000).toISOString().slice(0, 10) })).hits;
+      expect(hit).toMatchObject({ key: "Clipping_gradients", authorId: bob.id, category: null, solved: null });
     });
 
     it("refuses bad filters with a message: unknown category or author, malformed or reversed dates, unknown solved", async () => {
