@@ -1,5 +1,6 @@
 import { loadCourse, loadForumCategories } from "@course/content";
 import { findRepoRoot, type Database, type PrismaClient, type Role } from "@course/db";
+import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { DomainError } from "~/server/errors";
@@ -147,6 +148,18 @@ eachBackend((get: () => Database) => {
       expect(await wiki("bob")).toEqual(["Clipping_gradients"]);
       const [hit] = (await search(prisma, { q: "gradient", kinds: ["wiki"], after: new Date(Date.now() - 86_400_000).toISOString().slice(0, 10) })).hits;
       expect(hit).toMatchObject({ key: "Clipping_gradients", authorId: bob.id, category: null, solved: null });
+    });
+
+    it("the migration's backfill gives posts indexed before it their facets", async () => {
+      const { prisma, ann, exploding, answer } = await setUp();
+      await markSolved(prisma, { postId: answer.id, actor: ann });
+      await prisma.$executeRawUnsafe(`UPDATE "SearchDocument" SET "category" = NULL, "authorId" = NULL, "solved" = NULL, "writtenAt" = NULL`);
+      const migration = fs.readFileSync(path.join(root, "prisma/migrations/20261202214608_search_facets/migration.sql"), "utf8");
+      await prisma.$executeRawUnsafe(migration.slice(migration.indexOf("-- Backfill")));
+      const [hit] = (await search(prisma, { q: "clip", kinds: ["post"], category: "homework-help", solved: "solved", author: "bob" })).hits;
+      expect(hit).toMatchObject({ key: answer.id, url: `${exploding.url}?post=2#p2` });
+      expect(hit!.writtenAt).toBeInstanceOf(Date);
+      expect((await search(prisma, { q: "gradient", kinds: ["post"], category: "general" })).hits[0]).toMatchObject({ solved: null });
     });
 
     it("refuses bad filters with a message: unknown category or author, malformed or reversed dates, unknown solved", async () => {
