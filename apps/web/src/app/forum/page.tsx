@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { ForumComposer } from "~/components/forum/forum-composer";
+import { SearchBox } from "~/components/search/search-box";
 import { CategoryList, TopicTable } from "~/components/forum/forum-views";
 import styles from "~/components/forum/forum.module.css";
 import { withQuery } from "~/lib/routes";
@@ -24,6 +25,7 @@ export default async function ForumIndex() {
     <div className={styles.layout}>
       <h1>Forum</h1>
       <p className="lead">Questions, answers and discussion: one category per lesson, each with its lesson&apos;s thread.</p>
+      <SearchBox label="Search the forum" placeholder="Search the forum" hidden={{ kinds: "post" }} />
       {user ? (
         <details>
           <summary>New topic</summary>

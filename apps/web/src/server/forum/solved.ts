@@ -6,6 +6,7 @@ import { publishPostUpdated, publishTopicUpdated } from "./live";
 import { logModeration } from "./moderation-log";
 import { postPath } from "./paths";
 import { isModerator, type ForumActor, type ForumViewer } from "./permissions";
+import { syncTopicSearch } from "./search";
 import { displayName } from "./users";
 
 /**
@@ -65,6 +66,9 @@ export async function markSolved(prisma: PrismaClient, input: { postId: string; 
     if (post.kind !== "regular" || post.deletedAt || post.hiddenAt) throw new DomainError("BAD_REQUEST", "A deleted or hidden post cannot be the answer.");
     if (topic.solvedPostId === post.id) return { solvedPostId: post.id, number: post.number, changed: false };
     await tx.forumTopic.update({ where: { id: topic.id }, data: { solvedPostId: post.id, solvedById: input.actor.id, solvedAt: new Date() } });
+    // Search's "solved" filter reads the posts' documents: a first answer flips them all (a replaced one changes none,
+    // but re-indexing is cheaper to reason about than tracking that).
+    await syncTopicSearch(tx, topic.id);
     await publishPostUpdated(tx, { topicId: topic.id, postId: post.id, number: post.number }, "solved");
     await publishTopicUpdated(tx, topic.id);
     if (topic.authorId !== input.actor.id) {
@@ -90,6 +94,7 @@ export async function unmarkSolved(prisma: PrismaClient, input: { topicId: strin
     assertCanSolve(input.actor, topic);
     if (!topic.solvedPostId) return { solvedPostId: null, changed: false };
     await tx.forumTopic.update({ where: { id: topic.id }, data: { solvedPostId: null, solvedById: null, solvedAt: null } });
+    await syncTopicSearch(tx, topic.id);
     await publishTopicUpdated(tx, topic.id);
     if (topic.authorId !== input.actor.id) {
       await logModeration(tx, { actor: input.actor, action: "topic.unsolve", targetType: "topic", targetId: topic.id, detail: { postId: topic.solvedPostId } });
@@ -103,7 +108,11 @@ export async function unmarkSolved(prisma: PrismaClient, input: { topicId: strin
  * same). For the core's delete and hide paths, in their transaction.
  */
 export async function unsolveIfAnswerIn(tx: Tx, postId: string): Promise<boolean> {
-  const { count } = await tx.forumTopic.updateMany({ where: { solvedPostId: postId }, data: { solvedPostId: null, solvedById: null, solvedAt: null } });
+  const topic = await tx.forumTopic.findUnique({ where: { solvedPostId: postId }, select: { id: true } });
+  if (!topic) return false;
+  const { count } = await tx.forumTopic.updateMany({ where: { id: topic.id, solvedPostId: postId }, data: { solvedPostId: null, solvedById: null, solvedAt: null } });
+  // Its posts are open questions again for search's "solved" filter.
+  if (count > 0) await syncTopicSearch(tx, topic.id);
   return count > 0;
 }
 

@@ -2,8 +2,8 @@ import type { Prisma, PrismaClient } from "@course/db";
 import { z } from "zod";
 
 /**
- * The search index's one write path. Every feature that wants its text found (the course today; wiki pages and
- * forum posts next) hands its documents here under its own `kind`; `key` identifies a document within its kind.
+ * The search index's one write path. Every feature that wants its text found (the course, wiki pages,
+ * forum posts) hands its documents here under its own `kind`; `key` identifies a document within its kind.
  * PostgreSQL keeps the weighted `searchVector` itself (a generated column), so writers only store text.
  */
 export type Db = PrismaClient | Prisma.TransactionClient;
@@ -20,6 +20,15 @@ export const searchDocumentInput = z.object({
   body: z.string().max(1_000_000),
   lessonSlug: z.string().nullish(),
   seconds: z.number().int().min(0).nullish(),
+  // Facets the search filters on (see SearchDocument in prisma/schema/search.prisma); leave out what a kind lacks.
+  /** A category's slug, e.g. a forum post's category. */
+  category: z.string().min(1).max(200).nullish(),
+  /** The User id of who wrote it. */
+  authorId: z.string().min(1).max(200).nullish(),
+  /** Whether the question it belongs to has an accepted answer; null where answers do not apply. */
+  solved: z.boolean().nullish(),
+  /** When the text was written. */
+  writtenAt: z.date().nullish(),
 });
 export type SearchDocumentInput = z.input<typeof searchDocumentInput>;
 
@@ -47,17 +56,26 @@ export async function indexDocuments(db: Db, kind: SearchKind, docs: readonly Se
       body: withoutSentinels(d.body),
       lessonSlug: d.lessonSlug ?? null,
       seconds: d.seconds ?? null,
+      category: d.category ?? null,
+      authorId: d.authorId ?? null,
+      solved: d.solved ?? null,
+      writtenAt: d.writtenAt?.toISOString() ?? null,
     };
   });
   // One statement per batch, the rows passed as one JSON parameter: the same SQL on PGlite and PostgreSQL.
   for (let i = 0; i < rows.length; i += BATCH) {
     await db.$executeRawUnsafe(
-      `INSERT INTO "SearchDocument" ("id", "kind", "key", "url", "title", "body", "lessonSlug", "seconds", "updatedAt")
-       SELECT md5(r.kind || ':' || r.key), r.kind, r.key, r.url, r.title, r.body, r."lessonSlug", r.seconds, now()
-       FROM jsonb_to_recordset($1::jsonb) AS r(kind text, key text, url text, title text, body text, "lessonSlug" text, seconds int)
+      `INSERT INTO "SearchDocument" ("id", "kind", "key", "url", "title", "body", "lessonSlug", "seconds",
+                                     "category", "authorId", "solved", "writtenAt", "updatedAt")
+       SELECT md5(r.kind || ':' || r.key), r.kind, r.key, r.url, r.title, r.body, r."lessonSlug", r.seconds,
+              r.category, r."authorId", r.solved, (r."writtenAt" AT TIME ZONE 'UTC'), now()
+       FROM jsonb_to_recordset($1::jsonb) AS r(kind text, key text, url text, title text, body text, "lessonSlug" text, seconds int,
+                                               category text, "authorId" text, solved boolean, "writtenAt" timestamptz)
        ON CONFLICT ("kind", "key") DO UPDATE SET
          "url" = EXCLUDED."url", "title" = EXCLUDED."title", "body" = EXCLUDED."body",
-         "lessonSlug" = EXCLUDED."lessonSlug", "seconds" = EXCLUDED."seconds", "updatedAt" = now()`,
+         "lessonSlug" = EXCLUDED."lessonSlug", "seconds" = EXCLUDED."seconds",
+         "category" = EXCLUDED."category", "authorId" = EXCLUDED."authorId", "solved" = EXCLUDED."solved",
+         "writtenAt" = EXCLUDED."writtenAt", "updatedAt" = now()`,
       JSON.stringify(rows.slice(i, i + BATCH)),
     );
     // The words the similarity search matches against (see SearchTerm in prisma/schema/search.prisma).

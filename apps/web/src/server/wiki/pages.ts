@@ -207,10 +207,17 @@ async function existenceChanged(tx: Tx, pageId: string, keys: string[]) {
   await viewsChanged(tx, [...links.map((l) => l.targetKey), ...categories.map((c) => `Category:${c.categoryKey}`)]);
 }
 
-/** Ordinary, live pages are searchable (title weighted over body); redirects and deleted pages are not. */
-async function syncSearch(tx: Tx, page: { key: string; title: string; deletedAt: Date | null; redirectKey: string | null }, plainText: string) {
-  if (page.deletedAt || page.redirectKey) await removeDocuments(tx, "wiki", [page.key]);
-  else await indexDocuments(tx, "wiki", [{ key: page.key, url: wikiPath(page.key), title: page.title, body: plainText }]);
+/**
+ * Ordinary, live pages are searchable (title weighted over body); redirects and deleted pages are not. Search's
+ * author and date filters see the page as its newest revision: who last edited it, and when.
+ */
+async function syncSearch(tx: Tx, page: { id: string; key: string; title: string; deletedAt: Date | null; redirectKey: string | null }, plainText: string) {
+  if (page.deletedAt || page.redirectKey) {
+    await removeDocuments(tx, "wiki", [page.key]);
+    return;
+  }
+  const last = await tx.revision.findFirst({ where: { document: { wikiPageId: page.id } }, orderBy: { number: "desc" }, select: { authorId: true, createdAt: true } });
+  await indexDocuments(tx, "wiki", [{ key: page.key, url: wikiPath(page.key), title: page.title, body: plainText, authorId: last?.authorId, writtenAt: last?.createdAt }]);
 }
 
 async function notifyWatchers(
@@ -320,7 +327,7 @@ export async function movePage(prisma: PrismaClient, input: { from: string; to: 
     const doc = await tx.textDocument.findUnique({ where: { wikiPageId: page.id }, select: { id: true } });
     const body = doc ? (await currentText(tx, doc.id)).body : "";
     await removeDocuments(tx, "wiki", [page.key]);
-    await syncSearch(tx, { ...to, deletedAt: null, redirectKey: page.redirectKey }, analyzePage(body).plainText);
+    await syncSearch(tx, { ...to, id: page.id, deletedAt: null, redirectKey: page.redirectKey }, analyzePage(body).plainText);
     await existenceChanged(tx, page.id, [page.key, to.key]);
     await log(tx, { action: "move", pageId: page.id, title: page.title, detail: to.title, actor: input.actor, reason: input.reason.trim() });
     await notifyWatchers(tx, page.id, input.actor.id, {

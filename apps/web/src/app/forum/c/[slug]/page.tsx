@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { ForumComposer } from "~/components/forum/forum-composer";
 import conversationStyles from "~/components/forum/conversation.module.css";
 import { TopicTable } from "~/components/forum/forum-views";
+import { SearchBox } from "~/components/search/search-box";
 import { WatchLevel } from "~/components/forum/watch-level";
 import styles from "~/components/forum/forum.module.css";
 import { withQuery } from "~/lib/routes";
@@ -52,6 +53,7 @@ export default async function CategoryPage({ params, searchParams }: { params: P
           <a href={`/lessons/${category.lessonSlug}`}>Go to the lesson</a>
         </p>
       ) : null}
+      <SearchBox label={`Search ${category.name}`} placeholder="Search this category" hidden={{ kinds: "post", category: slug }} />
       {user ? <WatchLevel target={{ category: slug }} initial={levels[slug] ?? "normal"} /> : null}
       {category.solvable ? (
         <p className={conversationStyles.filters} data-testid="topic-filters">
