@@ -40,7 +40,8 @@ eachBackend((get: () => Database) => {
       expect(first.cooked).toMatch(/href="\/homework\/[a-z0-9-]+"/);
 
       // A second start (or a second instance) creates nothing, and never touches an edited or deleted thread.
-      const ann = await prisma.user.create({ data: { email: "ann@example.com", name: "ann" } });
+      // Wiki posts are edited by members from trust level 1 (forum-trust.test.ts refuses level 0).
+      const ann = await prisma.user.create({ data: { email: "ann@example.com", name: "ann", trustLevel: 1 } });
       const edit = await editPost(prisma, { postId: first.id, body: "Improved by ann\n", baseRevision: 1, actor: { id: ann.id, name: "ann", role: "student" } });
       expect(edit.status).toBe("saved");
       await Promise.all([setUpForumAtStart(prisma), setUpForumAtStart(prisma)]);
@@ -58,15 +59,16 @@ eachBackend((get: () => Database) => {
       const { prisma } = get();
       await setUpForumAtStart(prisma);
       const topicId = (await lessonThreadUrl(prisma, lesson1.forumThread))!.split("/")[3]!;
-      const ann = await prisma.user.create({ data: { email: "ann@example.com", name: "ann" } });
-      const bob = await prisma.user.create({ data: { email: "bob@example.com", name: "bob" } });
+      const ann = await prisma.user.create({ data: { email: "ann@example.com", name: "ann", trustLevel: 1 } });
+      const bob = await prisma.user.create({ data: { email: "bob@example.com", name: "bob", trustLevel: 1 } });
       const annActor = { id: ann.id, name: "ann", role: "student" as const };
       const bobActor = { id: bob.id, name: "bob", role: "student" as const };
-      const first = (await viewTopic(prisma, topicId, { id: bob.id, role: "student" })).window.posts[0]!;
+      const first = (await viewTopic(prisma, topicId, { id: bob.id, role: "student", trustLevel: 1 })).window.posts[0]!;
       expect(first.can.edit).toBe(true);
+      expect((await viewTopic(prisma, topicId, { id: bob.id, role: "student", trustLevel: 0 })).window.posts[0]!.can.edit).toBe(false);
       expect(first.can.delete).toBe(false);
       const reply = await replyToTopic(prisma, { topicId, body: "What does @4:40 mean?", author: annActor });
-      const view = await viewTopic(prisma, topicId, { id: bob.id, role: "student" });
+      const view = await viewTopic(prisma, topicId, { id: bob.id, role: "student", trustLevel: 1 });
       expect(view.window.posts[1]!.can.edit).toBe(false);
       // `@4:40` in a lesson's thread is a time link into that lesson.
       expect(view.window.posts[1]!.cooked).toContain('href="/lessons/lesson-1?t=280"');
