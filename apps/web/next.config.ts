@@ -27,14 +27,24 @@ const config: NextConfig = {
   // session cookie is served by `/wiki-view/[...title]` (the address stays); signed-in readers, the page's actions
   // (`?action=edit`, `?oldid=`, `?redirect=no`, the notes after a save or a redirect) and special pages are rendered
   // per request by `/wiki/[...title]`. The view reads no other query parameter, so others may stay.
+  // Anonymous readers of a forum topic likewise: a plain view of `/forum/t/<id>/<slug>` is served by
+  // `/forum-view/<id>/<slug>`; `?post=` (a jump) and asks from the lesson page (`?ask=`) are rendered per request.
   async rewrites() {
+    const signedOut = [
+      { type: "cookie" as const, key: "next-auth.session-token" },
+      { type: "cookie" as const, key: "__Secure-next-auth.session-token" },
+    ];
     return {
       beforeFiles: [
         {
+          source: "/forum/t/:id([A-Za-z0-9_-]+)/:slug*",
+          missing: [...signedOut, ...["post", "ask"].map((key) => ({ type: "query" as const, key }))],
+          destination: "/forum-view/:id/:slug*",
+        },
+        {
           source: "/wiki/:title((?![Ss][Pp][Ee][Cc][Ii][Aa][Ll][ _]*(?::|%3[Aa]))[^/]+)/:rest*",
           missing: [
-            { type: "cookie", key: "next-auth.session-token" },
-            { type: "cookie", key: "__Secure-next-auth.session-token" },
+            ...signedOut,
             ...["action", "oldid", "redirect", "rdfrom", "merged"].map((key) => ({ type: "query" as const, key })),
           ],
           destination: "/wiki-view/:title/:rest*",

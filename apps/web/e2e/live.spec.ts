@@ -33,8 +33,12 @@ test("the header's unread count goes up within 2 s when another student edits a 
 });
 
 test("the live stream goes through the production server unbuffered and uncompressed", async () => {
+  // A topic channel names a real topic (Lesson 1's thread, created on start): its id is in the thread's address.
+  const thread = await fetch(`${baseUrl}/forum/l/lesson-1-discussion`, { redirect: "manual" });
+  const topicId = /\/forum\/t\/([^/]+)\//.exec(thread.headers.get("location") ?? "")?.[1];
+  expect(topicId, "Lesson 1's thread redirects to its topic").toBeTruthy();
   const abort = new AbortController();
-  const res = await fetch(`${baseUrl}/api/live?channels=topic:some-topic`, { headers: { "accept-encoding": "gzip, br" }, signal: abort.signal });
+  const res = await fetch(`${baseUrl}/api/live?channels=topic:${topicId}`, { headers: { "accept-encoding": "gzip, br" }, signal: abort.signal });
   expect(res.status).toBe(200);
   expect(res.headers.get("content-type")).toBe("text/event-stream; charset=utf-8");
   expect(res.headers.get("content-encoding")).toBeNull();
@@ -47,8 +51,10 @@ test("the live stream goes through the production server unbuffered and uncompre
     text += new TextDecoder().decode(value);
   }
   abort.abort();
-  expect(text).toMatch(/^retry: \d+\n\nevent: ready\ndata: \{"channels":\["topic:some-topic"\]\}\n\n/);
+  expect(text).toMatch(/^retry: \d+\n\nevent: ready\ndata: \{"channels":\["topic:[^"]+"\]\}\n\n/);
+  expect(text).toContain(`"topic:${topicId}"`);
   // Refusals are plain JSON answers.
   expect((await fetch(`${baseUrl}/api/live?channels=user:someone-else`)).status).toBe(401);
   expect((await fetch(`${baseUrl}/api/live?channels=forum:1`)).status).toBe(400);
+  expect((await fetch(`${baseUrl}/api/live?channels=topic:no-such-topic`)).status).toBe(404);
 });

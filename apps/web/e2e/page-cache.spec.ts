@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { signUp } from "./support/browser";
+import { trpcMutation } from "./support/http-session";
 
 // Pages that are the same for everyone (home, lessons, leaderboards) are rendered once and served from the page
 // cache (apps/web/cache-handler.mjs). These tests hold it to that: one HTML for every visitor (apart from each
@@ -108,4 +109,51 @@ test("editing a lesson's title in the content folder shows the new title without
     fs.writeFileSync(file, original);
   }
   await expect.poll(() => titleOf(LESSON), { timeout: 10_000 }).toBe(TITLE);
+});
+
+test("an anonymous reader's topic page is served from the cache and follows each write to the topic at once", async ({ browser, baseURL, request }) => {
+  const writer = await (await browser.newContext()).newPage();
+  await signUp(writer, baseURL!, { email: `cache-topic-${Date.now()}@example.com`, name: "Topic Cachetest" });
+  const created = await trpcMutation(writer.request, "forum.createTopic", { category: "general", title: `Cached topic ${Date.now()}`, body: "The first post." });
+  expect(created.status()).toBe(200);
+  const topic = ((await created.json()) as { result: { data: { json: { id: string; url: string } } } }).result.data.json;
+
+  // Anonymous: rendered once, then a cache hit, the same HTML for the next reader (apart from the nonce).
+  const anonymous = async () => {
+    const response = await request.get(topic.url);
+    expect(response.status()).toBe(200);
+    return { cache: response.headers()["x-nextjs-cache"], html: await response.text() };
+  };
+  await anonymous();
+  const hit = await anonymous();
+  expect(hit.cache).toBe("HIT");
+  expect(hit.html).toContain("The first post.");
+
+  // A reply drops it: the very next anonymous view has the reply, and is cached again after that.
+  const reply = await trpcMutation(writer.request, "forum.reply", { topicId: topic.id, body: "A reply the cache must not hide." });
+  expect(reply.status()).toBe(200);
+  const after = await anonymous();
+  expect(after.cache).not.toBe("HIT");
+  expect(after.html).toContain("A reply the cache must not hide.");
+  expect((await anonymous()).cache).toBe("HIT");
+  // An edit of the topic (its title) too.
+  expect((await trpcMutation(writer.request, "forum.updateTopic", { id: topic.id, title: "Retitled while cached" })).status()).toBe(200);
+  expect((await anonymous()).html).toContain("Retitled while cached");
+
+  // A jump to a post and a signed-in reader are rendered per request, never from the anonymous copy.
+  expect((await request.get(`${topic.url}?post=2`)).headers()["x-nextjs-cache"]).toBeUndefined();
+  const mine = await writer.request.get(topic.url);
+  expect(mine.headers()["x-nextjs-cache"]).toBeUndefined();
+  expect(await mine.text()).toContain("Retitled while cached");
+
+  // In a browser, the anonymous reader's cached page is live like any other: a new reply shows without a reload.
+  const reader = await (await browser.newContext()).newPage();
+  await reader.goto(topic.url);
+  await expect(reader.locator("article#p2")).toContainText("A reply the cache must not hide.");
+  expect((await trpcMutation(writer.request, "forum.reply", { topicId: topic.id, body: "Live for cached readers." })).status()).toBe(200);
+  await expect(async () => {
+    if ((await reader.locator("article#p3").count()) === 0) await reader.getByTestId("new-replies").click({ timeout: 200 });
+    await expect(reader.locator("article#p3")).toContainText("Live for cached readers.", { timeout: 200 });
+  }).toPass({ timeout: 5000 });
+  await Promise.all([writer.context().close(), reader.context().close()]);
 });

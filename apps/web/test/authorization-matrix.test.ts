@@ -370,6 +370,8 @@ const PAGES: Record<string, "public" | "student" | "grader" | "admin"> = {
   "email/unsubscribe/[token]/page.tsx": "public",
   // anonymous readers' cached view of a page (next.config.ts rewrites to it); reads as an anonymous visitor only
   "wiki-view/[...title]/page.tsx": "public",
+  // anonymous readers' cached view of a topic (next.config.ts rewrites to it); reads as an anonymous visitor only
+  "forum-view/[id]/[[...slug]]/page.tsx": "public",
   "account/page.tsx": "student",
   "account/bookmarks/page.tsx": "student",
   "notifications/page.tsx": "student",

@@ -9,10 +9,11 @@ import { likePost } from "~/server/forum/likes";
 import type { ForumActor } from "~/server/forum/permissions";
 import { deletePost, editPost, insertPostIn, replyToTopic } from "~/server/forum/posts";
 import { markSolved } from "~/server/forum/solved";
-import { createTopic, deleteTopic } from "~/server/forum/topics";
+import { createTopic, deleteTopic, setTopicState, updateTopic } from "~/server/forum/topics";
 import { liveBus } from "~/server/live/bus";
 import { authorizeChannels, topicChannel, userChannel, type LiveChannel } from "~/server/live/channels";
 import type { LiveMessage } from "~/server/live/publish";
+import { topicViewTag } from "~/server/page-cache";
 import { eachBackend } from "./support/backends";
 
 const root = findRepoRoot();
@@ -115,5 +116,37 @@ eachBackend((get: () => Database) => {
     expect(await code(authorizeChannels({ prisma, viewer: asUser(ann) }, [topicChannel(topic.id)]))).toBe("NOT_FOUND");
     expect(await code(authorizeChannels({ prisma, viewer: asUser(grace) }, [topicChannel(topic.id)]))).toBe("ok");
     expect(await code(authorizeChannels({ prisma, viewer: null }, [topicChannel("nosuchtopic")]))).toBe("NOT_FOUND");
+  });
+
+  it("every write a topic's readers hear of drops the topic's cached anonymous view, at commit in this process, and nothing else's", async () => {
+    const { prisma, ann, bob, grace, topic } = await setUp();
+    const other = await createTopic(prisma, { categorySlug: "general", title: "Another topic", body: "Elsewhere.", author: bob });
+    const hook = Symbol.for("course.pageCache");
+    const dropped: string[][] = [];
+    const g = globalThis as { [hook]?: { invalidate(tags: readonly string[]): void } };
+    const before = g[hook];
+    g[hook] = { invalidate: (tags) => void dropped.push([...tags]) };
+    const drops = async (write: () => Promise<unknown>) => {
+      dropped.length = 0;
+      await write();
+      return dropped.flat();
+    };
+    const mine = [topicViewTag(topic.id)];
+    try {
+      const reply = await replyToTopic(prisma, { topicId: topic.id, body: "Lower the learning rate.", author: bob });
+      expect(dropped.flat()).toEqual(mine);
+      expect(await drops(() => editPost(prisma, { postId: reply.id, body: "Lower the learning rate a lot.", baseRevision: 1, actor: bob }))).toEqual(mine);
+      expect(await drops(() => likePost(prisma, { postId: reply.id, actor: ann }))).toEqual(mine);
+      expect(await drops(() => markSolved(prisma, { postId: reply.id, actor: ann }))).toEqual(mine);
+      expect(await drops(() => setTopicState(prisma, { topicId: topic.id, state: "closed", on: true, actor: grace }))).toEqual(mine);
+      expect(await drops(() => updateTopic(prisma, { topicId: topic.id, title: "Why does my loss explode at step 3?", actor: ann }))).toEqual(mine);
+      expect(await drops(() => deletePost(prisma, { postId: reply.id, actor: grace, reason: "" }))).toEqual(mine);
+      expect(await drops(() => deleteTopic(prisma, { topicId: topic.id, actor: grace }))).toEqual(mine);
+      // A refused write drops nothing; the other topic's view is only ever dropped by its own writes.
+      expect(await drops(() => replyToTopic(prisma, { topicId: other.id, body: "", author: ann }).catch(() => undefined))).toEqual([]);
+      expect(await drops(() => replyToTopic(prisma, { topicId: other.id, body: "Here too.", author: ann }))).toEqual([topicViewTag(other.id)]);
+    } finally {
+      g[hook] = before;
+    }
   });
 });

@@ -22,6 +22,14 @@ export function wikiViewTag(key: string): string {
 /** Every cached wiki view: after a gap in the notifications, any of them may be stale. */
 export const ALL_WIKI_VIEWS = "wiki:*";
 
+/** A forum topic's cached anonymous view: every write that publishes a live event for the topic drops it (forum/live.ts). */
+export function topicViewTag(topicId: string): string {
+  return `forum-topic:${topicId}`;
+}
+
+/** Every cached topic view. */
+export const ALL_TOPIC_VIEWS = "forum-topic:*";
+
 interface PageCacheHook {
   invalidate(tags: readonly string[]): void;
 }
@@ -70,6 +78,6 @@ export async function writeTransaction<T>(prisma: PrismaClient, fn: (tx: Tx) => 
 export async function listenForPageChanges(db: Pick<Database, "listen">): Promise<void> {
   await db.listen(PAGE_CACHE_CHANNEL, (payload) => invalidateCachedPages(payload.split(",").filter(Boolean)), {
     // The connection dropped and came back: messages may have been missed.
-    onReconnect: () => invalidateCachedPages([ALL_WIKI_VIEWS]),
+    onReconnect: () => invalidateCachedPages([ALL_WIKI_VIEWS, ALL_TOPIC_VIEWS]),
   });
 }

@@ -3,6 +3,7 @@ import { DomainError } from "../errors";
 import { notify } from "../notifications/notify";
 import { REVISION_TRANSACTION } from "../revisions/documents";
 import { htmlToText } from "../wiki/render";
+import { writeTransaction } from "../page-cache";
 import { checkFlagAllowed } from "./limits";
 import { logModeration } from "./moderation-log";
 import { postPath } from "./paths";
@@ -92,7 +93,7 @@ export async function flagPost(
   if (input.reason === "other" && !note) throw new DomainError("BAD_REQUEST", "Say what is wrong with the post: a flag for something else needs a note.");
   if (note.length > MAX_FLAG_NOTE_CHARS) throw new DomainError("BAD_REQUEST", `A flag's note may hold at most ${MAX_FLAG_NOTE_CHARS} characters.`);
   try {
-    return await prisma.$transaction(async (tx) => {
+    return await writeTransaction(prisma, async (tx) => {
       const now = new Date();
       await checkFlagAllowed(tx, input.actor.id, now);
       const post = await tx.forumPost.findUnique({ where: { id: input.postId }, select: postForFlag });
@@ -255,7 +256,7 @@ export async function reviewPost(
     const current = await prisma.forumPost.findUnique({ where: { id: input.postId }, select: { deletedAt: true } });
     if (current && !current.deletedAt) await deletePost(prisma, { postId: input.postId, actor: input.actor, reason: reason || "Flags agreed" });
   }
-  return prisma.$transaction(async (tx) => {
+  return writeTransaction(prisma, async (tx) => {
     const now = new Date();
     const post = await tx.forumPost.findUnique({ where: { id: input.postId }, select: postForFlag });
     if (!post) throw new DomainError("NOT_FOUND", "There is no such post.");
@@ -296,7 +297,7 @@ export async function reviewPost(
 export async function setPostHidden(prisma: PrismaClient, input: { postId: string; hidden: boolean; reason?: string; actor: ForumActor }): Promise<{ changed: boolean }> {
   if (!isModerator(input.actor.role)) throw new DomainError("FORBIDDEN", "Only graders and admins hide and show posts.");
   const reason = (input.reason ?? "").trim();
-  return prisma.$transaction(async (tx) => {
+  return writeTransaction(prisma, async (tx) => {
     const post = await tx.forumPost.findUnique({ where: { id: input.postId }, select: postForFlag });
     if (!post) throw new DomainError("NOT_FOUND", "There is no such post.");
     if (post.kind !== "regular") throw new DomainError("BAD_REQUEST", "Only members' posts can be hidden.");

@@ -1,5 +1,6 @@
 import type { Prisma, PrismaClient } from "@course/db";
 import { DomainError } from "../errors";
+import { writeTransaction } from "../page-cache";
 import { publishPostUpdated } from "./live";
 import { isModerator, type ForumActor } from "./permissions";
 import { effectiveTrustLevel, refreshTrustLevel } from "./trust";
@@ -69,7 +70,7 @@ export async function likePost(prisma: PrismaClient, input: { postId: string; ac
   if (post.kind !== "regular") throw new DomainError("BAD_REQUEST", "Only posts can be liked.");
   if (post.deletedAt || post.hiddenAt) throw new DomainError("FORBIDDEN", "A deleted or hidden post cannot be liked.");
   if (post.topic.archivedAt) throw new DomainError("FORBIDDEN", "This topic is archived: its posts can no longer be liked.");
-  return prisma.$transaction(async (tx) => {
+  return writeTransaction(prisma, async (tx) => {
     const now = new Date();
     const { trustLevel } = await lockUser(tx, actor.id);
     const limit = likesPerDay(trustLevel);
@@ -96,7 +97,7 @@ export async function likePost(prisma: PrismaClient, input: { postId: string; ac
 export async function unlikePost(prisma: PrismaClient, input: { postId: string; actor: ForumActor }): Promise<LikeResult> {
   const { actor } = input;
   const post = await likeablePost(prisma, input.postId, actor);
-  return prisma.$transaction(async (tx) => {
+  return writeTransaction(prisma, async (tx) => {
     const { trustLevel } = await lockUser(tx, actor.id);
     const removed = await tx.forumLike.deleteMany({ where: { postId: post.id, userId: actor.id } });
     const updated = removed.count > 0 ? await countLike(tx, post, actor.id, -1) : await tx.forumPost.findUniqueOrThrow({ where: { id: post.id }, select: { likeCount: true } });

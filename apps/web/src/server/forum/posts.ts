@@ -3,6 +3,7 @@ import { normalizeText, type MergeRegion } from "@course/revisions";
 import { DomainError } from "../errors";
 import { MAX_SUMMARY_CHARS, REVISION_TRANSACTION, saveRevisionIn } from "../revisions/documents";
 import { htmlToText } from "../wiki/render";
+import { writeTransaction } from "../page-cache";
 import { cookPost, type Cooked } from "./cook";
 import { deleteDraft, draftKey } from "./drafts";
 import { checkPostAllowed } from "./limits";
@@ -182,7 +183,7 @@ export async function replyToTopic(prisma: PrismaClient, input: { topicId: strin
   await checkWrite(prisma, input.author, { action: "reply", body, topicId: input.topicId });
   await ensureUsername(prisma, input.author.id);
   const cooked = await cookPost(prisma, body, { lessonSlug: topic.category.lessonSlug });
-  const post = await prisma.$transaction(async (tx) => {
+  const post = await writeTransaction(prisma, async (tx) => {
     await checkPostAllowed(tx, input.author, { kind: "reply", topicId: input.topicId, raw: body, rendered: cooked });
     const inserted = await insertPostIn(tx, { topicId: input.topicId, author: input.author, body, cooked, replyToNumber: input.replyToNumber ?? null });
     await deleteDraft(tx, { userId: input.author.id, key: draftKey.reply(input.topicId) });
@@ -243,7 +244,7 @@ export async function editPost(prisma: PrismaClient, input: { postId: string; bo
   const lessonSlug = post.topic.category.lessonSlug;
   let cooked = await cookPost(prisma, body, { lessonSlug });
   const url = postPath(post.topic, post.number);
-  return prisma.$transaction(async (tx): Promise<EditPostResult> => {
+  return writeTransaction(prisma, async (tx): Promise<EditPostResult> => {
     await checkPostAllowed(tx, input.actor, { kind: "edit", topicId: post.topic.id, raw: body, rendered: cooked });
     const at = new Date();
     const result = await saveRevisionIn(tx, { documentId: post.document.id, baseNumber: input.baseRevision, body, authorId: input.actor.id, summary, createdAt: at });
@@ -312,7 +313,7 @@ export async function deletePost(prisma: PrismaClient, input: { postId: string; 
     await deleteTopic(prisma, { topicId: post.topic.id, actor: input.actor, reason: input.reason });
     return { deleted: "topic" as const };
   }
-  await prisma.$transaction(async (tx) => {
+  await writeTransaction(prisma, async (tx) => {
     const changed = await tx.forumPost.updateMany({ where: { id: post.id, deletedAt: null }, data: { deletedAt: new Date(), deletedById: input.actor.id } });
     if (changed.count === 0) return;
     await unsolveIfAnswerIn(tx, post.id);
@@ -336,7 +337,7 @@ export async function restorePost(prisma: PrismaClient, input: { postId: string;
   }
   if (!post.deletedAt) throw new DomainError("CONFLICT", "This post is not deleted.");
   if (!canRestorePost(viewer, post)) throw new DomainError(isModerator(input.actor.role) || post.authorId === input.actor.id ? "FORBIDDEN" : "NOT_FOUND", isModerator(input.actor.role) || post.authorId === input.actor.id ? "Only a moderator may restore a post a moderator deleted." : "There is no such post.");
-  await prisma.$transaction(async (tx) => {
+  await writeTransaction(prisma, async (tx) => {
     const changed = await tx.forumPost.updateMany({ where: { id: post.id, deletedAt: { not: null } }, data: { deletedAt: null, deletedById: null } });
     if (changed.count === 0) return;
     await tx.forumTopic.update({ where: { id: post.topic.id }, data: { replyCount: { increment: 1 } } });

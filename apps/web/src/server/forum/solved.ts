@@ -2,6 +2,7 @@ import type { Prisma, PrismaClient } from "@course/db";
 import { DomainError } from "../errors";
 import { notify } from "../notifications/notify";
 import { htmlToText } from "../wiki/render";
+import { writeTransaction } from "../page-cache";
 import { publishPostUpdated, publishTopicUpdated } from "./live";
 import { logModeration } from "./moderation-log";
 import { postPath } from "./paths";
@@ -58,7 +59,7 @@ function assertCanSolve(actor: ForumActor, topic: LockedTopic) {
 export async function markSolved(prisma: PrismaClient, input: { postId: string; actor: ForumActor }) {
   const target = await prisma.forumPost.findUnique({ where: { id: input.postId }, select: { topicId: true } });
   if (!target) throw new DomainError("NOT_FOUND", "There is no such post.");
-  return prisma.$transaction(async (tx) => {
+  return writeTransaction(prisma, async (tx) => {
     const topic = await lockTopic(tx, target.topicId);
     assertCanSolve(input.actor, topic);
     const post = await tx.forumPost.findUniqueOrThrow({ where: { id: input.postId }, select: { id: true, number: true, authorId: true, kind: true, deletedAt: true, hiddenAt: true } });
@@ -89,7 +90,7 @@ export async function markSolved(prisma: PrismaClient, input: { postId: string; 
 
 /** Takes the answer mark off a topic. */
 export async function unmarkSolved(prisma: PrismaClient, input: { topicId: string; actor: ForumActor }) {
-  return prisma.$transaction(async (tx) => {
+  return writeTransaction(prisma, async (tx) => {
     const topic = await lockTopic(tx, input.topicId);
     assertCanSolve(input.actor, topic);
     if (!topic.solvedPostId) return { solvedPostId: null, changed: false };

@@ -1,6 +1,7 @@
 import type { Prisma, PrismaClient } from "@course/db";
 import { DomainError } from "../errors";
 import { REVISION_TRANSACTION } from "../revisions/documents";
+import { writeTransaction } from "../page-cache";
 import { cookPost } from "./cook";
 import { draftKey } from "./drafts";
 import { publishTopicUpdated } from "./live";
@@ -75,7 +76,7 @@ export async function createTopic(prisma: PrismaClient, input: { categorySlug: s
   await checkWrite(prisma, input.author, { action: "create-topic", body });
   await ensureUsername(prisma, input.author.id);
   const cooked = await cookPost(prisma, body, { lessonSlug: category.lessonSlug });
-  return prisma.$transaction(async (tx) => {
+  return writeTransaction(prisma, async (tx) => {
     await checkPostAllowed(tx, input.author, { kind: "topic", raw: body, rendered: cooked });
     const created = await createTopicIn(tx, { categoryId: category.id, title, body, cooked, author: input.author });
     await tx.forumDraft.deleteMany({ where: { userId: input.author.id, key: { in: [draftKey.newTopic(), draftKey.newTopic(category.slug)] } } });
@@ -106,7 +107,7 @@ export async function updateTopic(prisma: PrismaClient, input: { topicId: string
   }
   const category = input.categorySlug === undefined ? undefined : await liveCategory(prisma, input.categorySlug);
   if (category && !moderator) throw new DomainError("FORBIDDEN", "Only moderators may move a topic to another category.");
-  return prisma.$transaction(async (tx) => {
+  return writeTransaction(prisma, async (tx) => {
     const updated = await tx.forumTopic.update({
       where: { id: topic.id },
       data: { ...(title !== undefined ? { title, slug: slugify(title) } : {}), ...(category ? { categoryId: category.id } : {}) },
@@ -147,7 +148,7 @@ export async function setTopicState(prisma: PrismaClient, input: { topicId: stri
           : { unlisted: input.on };
   const current = input.state === "unlisted" ? topic.unlisted : topic[`${input.state}At`] !== null;
   if (current === input.on) return { changed: false };
-  await prisma.$transaction(async (tx) => {
+  await writeTransaction(prisma, async (tx) => {
     await tx.forumTopic.update({ where: { id: topic.id }, data });
     if (input.state === "unlisted") await syncTopicSearch(tx, topic.id);
     await publishTopicUpdated(tx, topic.id);
@@ -168,7 +169,7 @@ export async function deleteTopic(prisma: PrismaClient, input: { topicId: string
   if (!moderator && (topic.authorId !== input.actor.id || topic.replyCount > 0 || topic.archivedAt)) {
     throw new DomainError("FORBIDDEN", topic.authorId === input.actor.id ? "A topic with replies can only be deleted by a moderator." : "Only moderators may delete someone else's topic.");
   }
-  await prisma.$transaction(async (tx) => {
+  await writeTransaction(prisma, async (tx) => {
     await tx.forumTopic.update({ where: { id: topic.id }, data: { deletedAt: new Date(), deletedById: input.actor.id } });
     await syncTopicSearch(tx, topic.id);
     await publishTopicUpdated(tx, topic.id);
@@ -184,7 +185,7 @@ export async function restoreTopic(prisma: PrismaClient, input: { topicId: strin
   const ownDeletion = topic?.authorId === input.actor.id && topic.deletedById === input.actor.id;
   if (!topic || (topic.deletedAt && !moderator && !ownDeletion)) throw new DomainError("NOT_FOUND", "There is no such topic.");
   if (!topic.deletedAt) throw new DomainError("CONFLICT", "This topic is not deleted.");
-  await prisma.$transaction(async (tx) => {
+  await writeTransaction(prisma, async (tx) => {
     await tx.forumTopic.update({ where: { id: topic.id }, data: { deletedAt: null, deletedById: null } });
     await syncTopicSearch(tx, topic.id);
     await publishTopicUpdated(tx, topic.id);

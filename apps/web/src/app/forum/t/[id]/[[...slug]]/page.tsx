@@ -1,14 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { notFound } from "next/navigation";
-import { ConversationProvider } from "~/components/forum/conversation-context";
-import { CategoryBadge } from "~/components/forum/forum-views";
-import { QuoteSelection } from "~/components/forum/quote-selection";
-import { ReadTracker } from "~/components/forum/read-tracker";
-import { TopicStream } from "~/components/forum/topic-stream";
-import { TopicStates, TopicTools } from "~/components/forum/topic-tools";
-import { WatchLevel } from "~/components/forum/watch-level";
-import styles from "~/components/forum/forum.module.css";
 import { getCurrentUser } from "~/server/auth/session";
 import { getDb } from "~/server/db";
 import { DomainError } from "~/server/errors";
@@ -16,6 +7,7 @@ import { askPrefill, askQuery, parseAskMoment } from "~/server/forum/ask";
 import { getCourse } from "~/server/content";
 import { categoriesOverview, viewTopic } from "~/server/forum/read";
 import { topicConversation } from "~/server/forum/viewer-state";
+import { TopicArticle } from "../../topic-article";
 
 export const dynamic = "force-dynamic";
 
@@ -49,8 +41,8 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
 }
 
 /**
- * A topic: its title, states and tools, and the window of ~20 posts around `?post=N` (the first post by default),
- * which the reader extends in both directions by scrolling or jumps anywhere by number or date (TopicStream).
+ * A topic at `/forum/t/<id>/<slug>` for signed-in readers (opening at their first unread post), `?post=N` and asks
+ * from the lesson page. Anonymous readers of a plain view get the cached `/forum-view/` route instead (next.config.ts).
  */
 export default async function TopicPage({ params, searchParams }: { params: Params; searchParams: Search }) {
   const { id } = await params;
@@ -60,29 +52,17 @@ export default async function TopicPage({ params, searchParams }: { params: Para
   // "Ask about this moment" from the lesson page: the reply composer opens with the moment's link and line.
   const ask = topic.category.lessonSlug ? parseAskMoment(query) : null;
   const lessonNumber = ask ? (await getCourse()).lessons.find((l) => l.slug === topic.category.lessonSlug)?.lesson : undefined;
-  const ask_ = ask && lessonNumber !== undefined ? { text: askPrefill(ask, lessonNumber), query: askQuery(ask) } : undefined;
+  const prefill = ask && lessonNumber !== undefined ? { text: askPrefill(ask, lessonNumber), query: askQuery(ask) } : undefined;
   const categories = topic.can.moderate ? await categoriesOverview((await getDb()).prisma, viewer) : [];
   return (
-    <div className={styles.layout}>
-      <p className={styles.crumbs}>
-        <Link href="/forum">Forum</Link> › <CategoryBadge category={topic.category} />
-      </p>
-      <h1 data-testid="topic-title">
-        {topic.title}
-        <TopicStates states={{ pinned: topic.pinned, closed: topic.closed, archived: topic.archived, unlisted: topic.unlisted, deleted: topic.deleted }} />
-      </h1>
-      {topic.category.lessonSlug && topic.key?.startsWith("lesson:") ? (
-        <p className={styles.muted}>
-          The discussion thread of <a href={`/lessons/${topic.category.lessonSlug}`}>the lesson</a>.
-        </p>
-      ) : null}
-      <TopicTools topic={topic} categories={categories.map((c) => ({ slug: c.slug, name: c.name }))} />
-      <ConversationProvider topicId={topic.id} viewerId={user?.id ?? null} initial={conversation}>
-        {conversation.level ? <WatchLevel target={{ topicId: topic.id }} initial={conversation.level} reason={conversation.levelReason} /> : null}
-        <TopicStream key={`${topic.id}:${opened ?? 1}`} topic={topic} initial={window} target={window.target ?? 1} signedIn={user !== null} {...(ask_ ? { prefill: ask_ } : {})} />
-        <QuoteSelection />
-        <ReadTracker />
-      </ConversationProvider>
-    </div>
+    <TopicArticle
+      userId={user?.id ?? null}
+      topic={topic}
+      window={window}
+      conversation={conversation}
+      opened={opened}
+      categories={categories.map((c) => ({ slug: c.slug, name: c.name }))}
+      prefill={prefill}
+    />
   );
 }
