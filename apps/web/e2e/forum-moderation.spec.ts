@@ -50,7 +50,8 @@ test("a member flags a post, a grader agrees in the review queue, the post is hi
   await admin.getByRole("link", { name: fay.email }).click();
   await expect(admin.getByRole("heading", { name: fay.name })).toBeVisible();
   await expect(admin.getByRole("heading", { name: /Trust level 0 \(new\)/ })).toBeVisible();
-  await expect(admin.getByText("posts read: 0 of at least 30")).toBeVisible();
+  // Fay has read Sam's post (or is about to: the page reports reads as they happen), so 0 or 1.
+  await expect(admin.getByText(/posts read: [01] of at least 30/)).toBeVisible();
   const trust = admin.getByRole("form", { name: "Trust level" });
   await trust.getByLabel("Trust level").selectOption("1");
   await trust.getByLabel("Reason (for the log)").fill("Known from class");

@@ -19,8 +19,14 @@ function releaseOnClose(res) {
   });
 }
 
+/**
+ * zlib level 1, nginx's default `gzip_comp_level`: every response is compressed anew (each has its own CSP nonce), and
+ * on a 45 KB topic page level 1 takes half the time of the default 6 for about 10% more bytes.
+ */
+const LEVEL = 1;
+
 export function compression() {
-  const compress = nextCompression();
+  const compress = nextCompression({ level: LEVEL });
   return (req, res, next) => {
     compress(req, res, noop);
     releaseOnClose(res);
