@@ -45,8 +45,8 @@ export async function contentVersion() {
   return version.pending;
 }
 
-// One cache per process, whichever copy of this module is running: Next loads it for page rendering and bundles
-// another copy into the proxy (src/proxy.ts), so its state lives on the process's global object.
+// One cache per process, whichever copy of this module is running (Next loads its own; server.mjs imports another for
+// the anonymous page cache), so its state lives on the process's global object.
 const state = (globalThis[Symbol.for("course.pageCache.state")] ??= {
   entries: new Map(), // key -> { value, lastModified, cacheControl, version, tags }
   atMiss: new Map(), // key -> { version, at }: the content version and the time when a render for it began
@@ -81,6 +81,29 @@ function droppedSince(tags, since) {
 // own, outside the app's bundles.
 globalThis[Symbol.for("course.pageCache")] = { invalidate };
 
+/**
+ * The request's record of the cached pages it was served (server.mjs runs each request in it): the anonymous page
+ * cache (src/server/http/anonymous-page-cache.mjs) keeps a response only when it was one page served from here.
+ */
+const servedPages = () => globalThis[Symbol.for("course.pageCache.served")]?.getStore();
+
+/**
+ * Is the entry that was served under `key` at `lastModified` still the current one: not dropped by a write, not
+ * replaced by a newer render, rendered from the content on disk now and within its `revalidate`? A yes also counts
+ * as a use for the least-recently-used order, as a hit through Next does.
+ */
+export async function isCurrentEntry(key, lastModified) {
+  const entry = entries.get(key);
+  if (!entry || entry.lastModified !== lastModified) return false;
+  const revalidate = entry.cacheControl?.revalidate;
+  if (typeof revalidate === "number" && Date.now() - entry.lastModified >= revalidate * 1000) return false;
+  if (entry.version !== (await contentVersion())) return false;
+  if (entries.get(key) !== entry) return false;
+  entries.delete(key);
+  entries.set(key, entry);
+  return true;
+}
+
 export default class CoursePageCache {
   async get(key) {
     const current = await contentVersion();
@@ -96,6 +119,7 @@ export default class CoursePageCache {
     // Least recently used order: a hit moves the key to the end.
     entries.delete(key);
     entries.set(key, entry);
+    servedPages()?.push({ key, lastModified: entry.lastModified, kind: entry.value?.kind });
     return { lastModified: entry.lastModified, value: entry.value, cacheControl: entry.cacheControl };
   }
 

@@ -4,11 +4,13 @@
 // by rotating that header. Here the client address is taken from the TCP socket, or from the configured number of
 // trusted proxies' X-Forwarded-For entries, and passed to the app in one header that clients cannot set.
 // It also owns the Content-Security-Policy: each response gets its own nonce, cached pages included
-// (src/server/security/response-nonce.mjs), and is compressed only after that (Next's own compression is off).
+// (src/server/security/response-nonce.mjs), and is compressed only after that (Next's own compression is off). Signed-out
+// visitors' views of cached pages are answered before Next (src/server/http/anonymous-page-cache.mjs).
 import http from "node:http";
 import net from "node:net";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { anonymousPageCache } from "./src/server/http/anonymous-page-cache.mjs";
 import { compression } from "./src/server/security/compression.mjs";
 import { contentSecurityPolicy } from "./src/server/security/csp.mjs";
 import { applyResponseNonce, newPlaceholder } from "./src/server/security/response-nonce.mjs";
@@ -75,16 +77,22 @@ export async function startWebServer({ dir, port, hops }) {
   // Next renders every page with this nonce; it never leaves the process (each response gets a fresh one instead).
   const placeholder = newPlaceholder();
   const compress = compression();
+  const anonymous = anonymousPageCache();
+  const fail = (res) => (error) => {
+    console.error("[web] request failed:", error);
+    if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
+    res.end("Internal Server Error");
+  };
   const server = http.createServer((req, res) => {
     markClientAddress(req, hops);
     // Order matters: the nonce goes into the body before compression sees it.
     compress(req, res, () => {});
     applyResponseNonce(req, res, { placeholder, policy });
-    handle(req, res).catch((error) => {
-      console.error("[web] request failed:", error);
-      if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
-      res.end("Internal Server Error");
-    });
+    // A signed-out visitor's view of a cached page is answered here while it is current; anything else goes to Next.
+    anonymous
+      .serve(req, res)
+      .then((answered) => (answered ? undefined : anonymous.handle(req, res, () => handle(req, res))))
+      .catch(fail(res));
   });
   await new Promise((resolve, reject) => {
     server.once("error", reject);

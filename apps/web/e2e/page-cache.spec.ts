@@ -122,20 +122,28 @@ test("an anonymous reader's topic page is served from the cache and follows each
   const anonymous = async () => {
     const response = await request.get(topic.url);
     expect(response.status()).toBe(200);
-    return { cache: response.headers()["x-nextjs-cache"], html: await response.text() };
+    const nonce = /'nonce-([^']+)'/.exec(response.headers()["content-security-policy"] ?? "")?.[1] ?? "";
+    const html = await response.text();
+    return { cache: response.headers()["x-nextjs-cache"], front: response.headers()["x-anonymous-cache"], html, sameFor: html.replaceAll(nonce, "NONCE") };
   };
   await anonymous();
   const hit = await anonymous();
   expect(hit.cache).toBe("HIT");
   expect(hit.html).toContain("The first post.");
+  // From then on it is answered in front of Next (server.mjs's anonymous page cache), the same page.
+  const front = await anonymous();
+  expect([front.cache, front.front]).toEqual(["HIT", "HIT"]);
+  expect(front.sameFor).toBe(hit.sameFor);
+  expect(front.html).not.toBe(hit.html); // each answer has its own nonce
 
   // A reply drops it: the very next anonymous view has the reply, and is cached again after that.
   const reply = await trpcMutation(writer.request, "forum.reply", { topicId: topic.id, body: "A reply the cache must not hide." });
   expect(reply.status()).toBe(200);
   const after = await anonymous();
-  expect(after.cache).not.toBe("HIT");
+  expect([after.cache, after.front]).toEqual(["MISS", undefined]);
   expect(after.html).toContain("A reply the cache must not hide.");
   expect((await anonymous()).cache).toBe("HIT");
+  expect((await anonymous()).front).toBe("HIT");
   // An edit of the topic (its title) too.
   expect((await trpcMutation(writer.request, "forum.updateTopic", { id: topic.id, title: "Retitled while cached" })).status()).toBe(200);
   expect((await anonymous()).html).toContain("Retitled while cached");
@@ -144,6 +152,7 @@ test("an anonymous reader's topic page is served from the cache and follows each
   expect((await request.get(`${topic.url}?post=2`)).headers()["x-nextjs-cache"]).toBeUndefined();
   const mine = await writer.request.get(topic.url);
   expect(mine.headers()["x-nextjs-cache"]).toBeUndefined();
+  expect(mine.headers()["x-anonymous-cache"]).toBeUndefined();
   expect(await mine.text()).toContain("Retitled while cached");
 
   // In a browser, the anonymous reader's cached page is live like any other: a new reply shows without a reload.
