@@ -33,13 +33,14 @@ async function signature(dir) {
   return parts.join("|");
 }
 
-let version = { value: null, checkedAt: 0, pending: null };
+// Shared by every copy of this module in the process (see `state` below): one look at the folder a second, not one each.
+const version = (globalThis[Symbol.for("course.pageCache.contentVersion")] ??= { value: null, checkedAt: 0, pending: null });
 
 /** The content version: a signature of every file under the content folder, looked at again at most every second. */
 export async function contentVersion() {
   if (version.value !== null && Date.now() - version.checkedAt < CHECK_EVERY_MS) return version.value;
   version.pending ??= signature(path.resolve(/*turbopackIgnore: true*/ process.env.COURSE_CONTENT_DIR || defaultContentDir)).then((value) => {
-    version = { value, checkedAt: Date.now(), pending: null };
+    Object.assign(version, { value, checkedAt: Date.now(), pending: null });
     return value;
   });
   return version.pending;
