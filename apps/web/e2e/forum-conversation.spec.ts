@@ -137,6 +137,8 @@ test("live in Lesson 1's thread: a reply reaches the other student without reloa
   await annReply.getByLabel("Your reply (markdown)").fill(`Which learning rate do you use? ${stamp}`);
   await annReply.getByRole("button", { name: "Reply", exact: true }).click();
   const number = before + 1;
+  // The 2 s are counted from the save (Ann's page shows her reply once the server has it), not from the click.
+  await expect(post(ann, number)).toContainText(`${stamp}`);
   await expect(async () => {
     if ((await post(ben, number).count()) === 0) await ben.getByTestId("new-replies").click({ timeout: 200 });
     await expect(post(ben, number)).toContainText(`${stamp}`, { timeout: 200 });
