@@ -78,6 +78,8 @@ interface Fixture {
   flaggedPostId: string;
   /** a silenced student, and a suspended one */
   silencedUserId: string;
+  /** an email to the student that the mail server refused for good */
+  failedEmailId: string;
   suspendedUserId: string;
 }
 
@@ -94,6 +96,7 @@ const PROCEDURES: Record<string, { input: (f: Fixture) => unknown; expect: Expec
   "account.signOutEverywhere": { input: () => undefined, expect: SIGNED_IN },
   "admin.users": { input: () => ({}), expect: ADMINS },
   "admin.setRole": { input: (f) => ({ email: f.users.otherStudent.email, role: "grader" }), expect: ADMINS },
+  "admin.retryEmail": { input: (f) => ({ id: f.failedEmailId }), expect: ADMINS },
   "progress.open": { input: () => ({ slug: "lesson-1" }), expect: SIGNED_IN },
   "progress.save": { input: () => ({ slug: "lesson-1", positionSeconds: 10 }), expect: SIGNED_IN },
   "progress.forCourse": { input: () => undefined, expect: SIGNED_IN },
@@ -377,6 +380,7 @@ const PAGES: Record<string, "public" | "student" | "grader" | "admin"> = {
   "notifications/page.tsx": "student",
   "homework/submissions/[id]/page.tsx": "student",
   "admin/users/page.tsx": "admin",
+  "admin/email/page.tsx": "admin",
   "admin/runners/page.tsx": "admin",
   "admin/jobs/page.tsx": "admin",
   "admin/jobs/[id]/page.tsx": "admin",
@@ -493,6 +497,7 @@ eachBackend((db) => {
     const suspended = await prisma.user.create({ data: { email: "suspended@example.com", suspendedUntil: new Date(Date.now() + 86_400_000), suspendReason: "test" } });
     const lessonTopic = await createTopic(prisma, { categorySlug: "lesson-1", title: "Lesson question", body: "Why?", author: forumActor(otherStudent) });
     const lessonReply = await replyToTopic(prisma, { topicId: lessonTopic.id, body: "Because.", author: forumActor(student) });
+    const failedEmail = await prisma.emailOutbox.create({ data: { userId: student.id, kind: "review-returned", title: "Returned", body: "b", status: "failed", attempts: 10, lastError: "550 no such user" } });
     return {
       users: { admin, student, otherStudent, grader },
       submissionId: sub.id,
@@ -512,6 +517,7 @@ eachBackend((db) => {
       silencedUserId: silenced.id,
       suspendedUserId: suspended.id,
       forumLessonPostId: lessonReply.id,
+      failedEmailId: failedEmail.id,
     };
   }
   // Building the fixture is ~40 writes: a TRUNCATE and a fresh build for each of ~1,300 cases was most of this file's time.

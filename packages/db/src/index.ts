@@ -7,3 +7,4 @@ export { defaultDataDir, defaultMigrationsDir, defaultSchemaPath, findRepoRoot }
 export { Prisma, PrismaClient } from "../generated/prisma/client";
 export type { Role, User } from "../generated/prisma/client";
 export { Role as RoleEnum } from "../generated/prisma/enums";
+export type { EmailStatus } from "../generated/prisma/enums";

@@ -9,11 +9,12 @@ const LINKS: { href: Route; label: string }[] = [
   { href: "/admin/users", label: "Users" },
   { href: "/admin/runners", label: "Runners" },
   { href: "/admin/jobs", label: "Jobs" },
+  { href: "/admin/email", label: "Email" },
   { href: "/admin/moderation-log", label: "Moderation log" },
   { href: "/forum/review", label: "Review queue" },
 ];
 
-/** The admin pages' own navigation (users, runners, jobs, the moderation log, and the forum's review queue). */
+/** The admin pages' own navigation (users, runners, jobs, email, the moderation log, and the forum's review queue). */
 export function AdminNav() {
   const pathname = usePathname();
   return (
