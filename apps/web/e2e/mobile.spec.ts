@@ -84,7 +84,7 @@ test("a grader and an admin: no page scrolls sideways on a phone or a desktop", 
   const grader = await visitor(browser, SEEDED.grader.email);
   expect(await check(grader, ["/grading", `/grading/submissions/${submissionId}`])).toEqual([]);
   const admin = await visitor(browser, SEEDED.admin.email);
-  expect(await check(admin, ["/admin/users", "/admin/runners", "/admin/jobs", `/admin/jobs/${jobId}`, "/account"])).toEqual([]);
+  expect(await check(admin, ["/admin/users", "/admin/runners", "/admin/jobs", `/admin/jobs/${jobId}`, "/admin/email", "/account"])).toEqual([]);
 });
 
 test("the site has an icon (favicon)", async ({ page, request }) => {

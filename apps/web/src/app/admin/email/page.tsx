@@ -32,26 +32,14 @@ export default async function AdminEmailPage() {
       </div>
       <section aria-labelledby="email-counts">
         <h2 id="email-counts">Outbox</h2>
-        <div className={styles.tableWrap}>
-          <table data-testid="email-counts">
-            <thead>
-              <tr>
-                {EMAIL_STATUSES.map((s) => (
-                  <th key={s} scope="col">
-                    {s}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              <tr>
-                {EMAIL_STATUSES.map((s) => (
-                  <td key={s}>{queue.counts[s]}</td>
-                ))}
-              </tr>
-            </tbody>
-          </table>
-        </div>
+        <dl className={styles.counts} data-testid="email-counts">
+          {EMAIL_STATUSES.map((s) => (
+            <div key={s}>
+              <dt>{s}</dt>
+              <dd>{queue.counts[s]}</dd>
+            </div>
+          ))}
+        </dl>
       </section>
       <section aria-labelledby="email-problems">
         <h2 id="email-problems">Failed and retrying</h2>
