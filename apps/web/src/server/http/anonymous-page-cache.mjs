@@ -6,6 +6,7 @@
 // compressed by the same code as any other (server.mjs). README "Page views and caching".
 import { AsyncLocalStorage } from "node:async_hooks";
 import { isCurrentEntry } from "../../../cache-handler.mjs";
+import { toBuffer } from "../security/response-nonce.mjs";
 
 /** At most this many responses are kept (least recently used go first), as the page cache itself keeps 500 pages. */
 const MAX_ENTRIES = 500;
@@ -32,15 +33,6 @@ export function isAnonymousPageRequest(req) {
   }
   return true;
 }
-
-const toBuffer = (chunk, encoding) =>
-  chunk === undefined || chunk === null || typeof chunk === "function"
-    ? Buffer.alloc(0)
-    : Buffer.isBuffer(chunk)
-      ? chunk
-      : typeof chunk === "string"
-        ? Buffer.from(chunk, typeof encoding === "string" ? encoding : "utf8")
-        : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
 
 export function anonymousPageCache({ maxEntries = MAX_ENTRIES } = {}) {
   /** url -> { key, lastModified, statusCode, headers, body } */

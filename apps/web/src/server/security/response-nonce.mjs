@@ -55,8 +55,15 @@ export function nonceRewriter(placeholder, nonce) {
   };
 }
 
-const toBuffer = (chunk, encoding) =>
-  chunk === undefined || chunk === null ? Buffer.alloc(0) : Buffer.isBuffer(chunk) ? chunk : typeof chunk === "string" ? Buffer.from(chunk, typeof encoding === "string" ? encoding : "utf8") : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+/** A body chunk as Node's `res.write`/`res.end` take it (string, Buffer, typed array, or a callback in its place) as bytes. */
+export const toBuffer = (chunk, encoding) =>
+  chunk === undefined || chunk === null || typeof chunk === "function"
+    ? Buffer.alloc(0)
+    : Buffer.isBuffer(chunk)
+      ? chunk
+      : typeof chunk === "string"
+        ? Buffer.from(chunk, typeof encoding === "string" ? encoding : "utf8")
+        : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
 
 /**
  * Sets the request's CSP header to the placeholder's policy (what Next reads its nonce from; a client's own copy is

@@ -1,3 +1,4 @@
+import type { Metadata } from "next";
 import Link from "next/link";
 import { ConversationProvider } from "~/components/forum/conversation-context";
 import { CategoryBadge } from "~/components/forum/forum-views";
@@ -7,8 +8,15 @@ import { TopicStream } from "~/components/forum/topic-stream";
 import { TopicStates, TopicTools } from "~/components/forum/topic-tools";
 import { WatchLevel } from "~/components/forum/watch-level";
 import styles from "~/components/forum/forum.module.css";
+import { getDb } from "~/server/db";
 import type { PostWindow, TopicView } from "~/server/forum/read";
 import type { TopicConversation } from "~/server/forum/viewer-state";
+
+/** The page title of a topic, for both its routes (a deleted or unknown topic is just "Forum"). */
+export async function topicMetadata(id: string): Promise<Metadata> {
+  const topic = await (await getDb()).prisma.forumTopic.findUnique({ where: { id }, select: { title: true, deletedAt: true } });
+  return { title: topic && !topic.deletedAt ? `${topic.title} · Forum` : "Forum" };
+}
 
 /**
  * A topic as read: its title, states and tools, and the window of ~20 posts around the opened post, which the reader

@@ -6,7 +6,7 @@ import { DomainError } from "~/server/errors";
 import { viewTopic } from "~/server/forum/read";
 import { topicConversation } from "~/server/forum/viewer-state";
 import { topicViewTag } from "~/server/page-cache";
-import { TopicArticle } from "../../../forum/t/topic-article";
+import { TopicArticle, topicMetadata } from "../../../forum/t/topic-article";
 
 type Params = Promise<{ id: string; slug?: string[] }>;
 
@@ -23,9 +23,7 @@ export async function generateStaticParams(): Promise<{ id: string }[]> {
 const ANONYMOUS = { id: null, role: null, trustLevel: 0 } as const;
 
 export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
-  const { id } = await params;
-  const topic = await (await getDb()).prisma.forumTopic.findUnique({ where: { id }, select: { title: true, deletedAt: true } });
-  return { title: topic && !topic.deletedAt ? `${topic.title} · Forum` : "Forum" };
+  return topicMetadata((await params).id);
 }
 
 export default async function CachedTopicPage({ params }: { params: Params }) {

@@ -7,7 +7,7 @@ import { askPrefill, askQuery, parseAskMoment } from "~/server/forum/ask";
 import { getCourse } from "~/server/content";
 import { categoriesOverview, viewTopic } from "~/server/forum/read";
 import { topicConversation } from "~/server/forum/viewer-state";
-import { TopicArticle } from "../../topic-article";
+import { TopicArticle, topicMetadata } from "../../topic-article";
 
 export const dynamic = "force-dynamic";
 
@@ -35,9 +35,7 @@ async function load(id: string, post?: number) {
 }
 
 export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
-  const { id } = await params;
-  const topic = await (await getDb()).prisma.forumTopic.findUnique({ where: { id }, select: { title: true, deletedAt: true } });
-  return { title: topic && !topic.deletedAt ? `${topic.title} · Forum` : "Forum" };
+  return topicMetadata((await params).id);
 }
 
 /**
